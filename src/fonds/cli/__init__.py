@@ -1,0 +1,66 @@
+"""The ``fonds`` command: parses arguments, calls the library, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from fonds.cli import core
+from fonds.cli.common import error_line
+from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, UsageError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fonds")
+def cli() -> None:
+    """fonds: historical facts with provenance, in a validated, hash-chained log."""
+
+
+for command in (core.init, core.validate, core.append, core.verify):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 invalid data, 2 usage)."""
+    try:
+        cli.main(args=argv, prog_name="fonds", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else 1
+    except click.exceptions.NoArgsIsHelp as exc:
+        error_line(exc.format_message())
+        return 2
+    except click.UsageError as exc:
+        error_line(f"fonds: {exc.format_message()}")
+        return 2
+    except click.Abort:
+        error_line("fonds: aborted")
+        return 1
+    except click.ClickException as exc:
+        error_line(f"fonds: {exc.format_message()}")
+        return exc.exit_code
+    except InvalidRecordError as exc:
+        for problem in exc.problems:
+            error_line(str(problem))
+        return 1
+    except LogIntegrityError as exc:
+        error_line(str(exc.problem))
+        return 1
+    except UsageError as exc:
+        error_line(f"fonds: {exc}")
+        return 2
+    except FondsError as exc:
+        error_line(f"fonds: {exc}")
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        error_line("fonds: interrupted")
+        return 130
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Options every command shares, and the one place output is written."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from fonds.log.jsonl import JsonlLog
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_LOG = Path("records")
+
+
+def log_option(function: F) -> F:
+    return click.option(
+        "--log",
+        "log_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=DEFAULT_LOG,
+        show_default=True,
+        help="The log directory.",
+    )(function)
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(function)
+
+    return decorate
+
+
+def as_of_option(function: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="SEQ|TIME",
+        help="Read the log as it was at a sequence number or a record time.",
+    )(function)
+
+
+def out_option(function: F) -> F:
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Write to this file instead of stdout.",
+    )(function)
+
+
+def open_log(log_dir: Path) -> JsonlLog:
+    return JsonlLog.open(log_dir)
+
+
+def emit(text: str, out: Path | None = None) -> None:
+    """Write a command's output to ``out`` or stdout, ending with one newline."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def emit_bytes(data: bytes, out: Path | None = None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+
+
+def error_line(message: str) -> None:
+    sys.stderr.write(message.replace("\n", " ") + "\n")

@@ -1,0 +1,161 @@
+"""init, validate, append, verify."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import click
+import orjson
+
+from fonds.cli.common import emit, error_line, format_option, log_option, open_log
+from fonds.log.jsonl import LOG_FILE, JsonlLog
+from fonds.model.vocabulary import default_vocabulary
+from fonds.problems import InvalidRecordError, Problem, UsageError
+from fonds.validate import Limits, ValidationReport, iter_file_lines, validate_lines
+
+
+def limits_options(function):  # type: ignore[no-untyped-def]
+    function = click.option(
+        "--max-line-bytes", type=click.IntRange(1), default=Limits.max_line_bytes,
+        show_default=True, help="Longest line accepted.",
+    )(function)
+    function = click.option(
+        "--max-depth", type=click.IntRange(1), default=Limits.max_depth, show_default=True,
+        help="Deepest JSON nesting accepted.",
+    )(function)
+    return click.option(
+        "--max-records", type=click.IntRange(1), default=Limits.max_records, show_default=True,
+        help="Most records accepted in one batch.",
+    )(function)
+
+
+def _limits(max_line_bytes: int, max_depth: int, max_records: int) -> Limits:
+    return Limits(max_line_bytes=max_line_bytes, max_depth=max_depth, max_records=max_records)
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.jsonl") if p.name != LOG_FILE)
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return files
+
+
+def _lines(files: Sequence[Path]) -> Iterator[tuple[str, int, bytes]]:
+    for path in files:
+        try:
+            yield from iter_file_lines(path)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def print_problems(problems: Sequence[Problem], output_format: str) -> None:
+    if output_format == "json":
+        emit(orjson.dumps([p.to_json() for p in problems], option=orjson.OPT_INDENT_2).decode())
+        return
+    for problem in problems:
+        if output_format == "github":
+            line = f",line={problem.line}" if problem.line else ""
+            message = f"{problem.pointer}: {problem.message}".replace("%", "%25")
+            message = message.replace("\r", "%0D").replace("\n", "%0A")
+            if problem.suggestion:
+                message += f" (did you mean {problem.suggestion!r}?)"
+            sys.stdout.write(f"::error file={problem.path}{line},title={problem.code}::{message}\n")
+        else:
+            error_line(str(problem))
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default="records")
+def init(directory: Path) -> None:
+    """Create an empty log (with the default vocabulary) in DIRECTORY."""
+    JsonlLog.init(directory)
+    emit(f"created an empty log in {directory}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@log_option
+@format_option("text", "json", "github")
+@limits_options
+def validate(
+    paths: tuple[Path, ...], log_dir: Path, output_format: str,
+    max_line_bytes: int, max_depth: int, max_records: int,
+) -> None:
+    """Check contributed records (JSON Lines) against the schemas, the vocabulary and the log.
+
+    Checks against the log in --log when there is one, on their own when there is none. A
+    directory holding a log is verified in depth instead.
+    """
+    limits = _limits(max_line_bytes, max_depth, max_records)
+    if len(paths) == 1 and (paths[0] / LOG_FILE).is_file():
+        problems = open_log(paths[0]).verify(deep=True)
+        print_problems(problems, output_format)
+        if output_format == "text" and not problems:
+            emit(f"{paths[0]}: the log and every record in it are valid")
+        sys.exit(1 if problems else 0)
+    files = _expand(paths)
+    report: ValidationReport
+    if (log_dir / LOG_FILE).is_file():
+        report = open_log(log_dir).validate(_lines(files), limits)
+    else:
+        report = validate_lines(_lines(files), default_vocabulary(), None, limits)
+    print_problems(report.problems, output_format)
+    if output_format == "text":
+        count = len(report.problems)
+        state = "valid" if not count else f"{count} problem{'s' * (count != 1)}"
+        emit(f"{len(report.records)} of {report.lines_read} records checked: {state}")
+    sys.exit(1 if report.problems else 0)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@log_option
+@format_option("text", "json", "github")
+@limits_options
+def append(
+    paths: tuple[Path, ...], log_dir: Path, output_format: str,
+    max_line_bytes: int, max_depth: int, max_records: int,
+) -> None:
+    """Validate records, then append them all to the log, or none."""
+    limits = _limits(max_line_bytes, max_depth, max_records)
+    log = open_log(log_dir)
+    try:
+        entries = log.append_lines(_lines(_expand(paths)), limits)
+    except InvalidRecordError as exc:
+        print_problems(exc.problems, output_format)
+        error_line(f"nothing appended: {len(exc.problems)} problem(s)")
+        sys.exit(1)
+    if output_format == "json":
+        emit(orjson.dumps([{"seq": e.seq, "id": e.id, "time": e.time} for e in entries]).decode())
+    elif entries:
+        emit(f"appended {len(entries)} records as entries {entries[0].seq}–{entries[-1].seq}")
+    else:
+        emit("nothing to append")
+
+
+@click.command()
+@log_option
+@format_option("text", "json", "github")
+@click.option("--deep", is_flag=True, help="Also re-validate every record, as of its entry.")
+def verify(log_dir: Path, output_format: str, deep: bool) -> None:
+    """Re-check the hash chain (and with --deep every record); name the first fault."""
+    log = open_log(log_dir)
+    problems = log.verify(deep=deep)
+    print_problems(problems, output_format)
+    if not problems and output_format == "text":
+        head = log.head()
+        count = head.seq if head else 0
+        what = "chain and records" if deep else "chain"
+        emit(f"{log_dir}: {count} entries, {what} verified"
+             + (f", head {head.hash[:12]}" if head else ""))
+    elif not problems and output_format == "json":
+        emit("[]")
+    sys.exit(1 if problems else 0)

@@ -1,0 +1,356 @@
+"""The log: an append-only, validated, hash-chained sequence of records.
+
+Invariants, which every backend keeps and the conformance tests check:
+
+1. Append-only. Entries are only ever added at the end; nothing stored is rewritten.
+2. Sequence. Entry ``n`` has sequence number ``n``, from 1, without gaps.
+3. Chain. Each entry's hash covers its sequence, record time, record id, vocabulary hash and
+   the previous entry's hash; the record id is the SHA-256 of the record's canonical bytes.
+4. Record time is monotonic: each entry's time is later than the one before.
+5. All or nothing. A batch is validated as a whole against the log, then stored whole or not
+   at all; an error or a crash mid-way leaves the stored log as it was.
+6. One writer. Appends are serialised by a lock; readers never see half a batch.
+
+Backends supply storage primitives (lines in order, the last line, an atomic commit, a lock);
+the rules above live here once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import attrs
+import orjson
+
+from fonds.log.chain import (
+    GENESIS,
+    EntryHeader,
+    HeaderError,
+    encode_entry,
+    header_hash,
+    now_record_time,
+    split_line,
+)
+from fonds.log.index import LogIndex
+from fonds.model.convert import structure_record, unstructure_record
+from fonds.model.records import Record
+from fonds.model.vocabulary import Vocabulary
+from fonds.problems import InvalidRecordError, LogIntegrityError, Problem, UsageError
+from fonds.validate import Limits, ValidationReport, validate_lines
+
+__all__ = ["AsOf", "Entry", "Head", "LogStore"]
+
+AsOf = int | str | None
+"""A point of the log: a sequence number, a record time (ISO 8601, UTC), or None for now."""
+
+
+@attrs.frozen(slots=True)
+class Head:
+    seq: int
+    hash: str
+    time: str
+    position: int
+
+
+@attrs.frozen(slots=True, hash=False)
+class Entry:
+    """One stored record with its place in the log."""
+
+    seq: int
+    time: str
+    prev: str
+    vocab: str
+    id: str
+    hash: str
+    document: Mapping[str, Any]
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def kind(self) -> str:
+        return str(self.document["kind"])
+
+    @property
+    def record(self) -> Record:
+        """The record as a typed value (structured on each call: cheap enough, never stale)."""
+        return structure_record(self.document)
+
+
+def _as_of_filter(as_of: AsOf) -> tuple[int | None, str | None]:
+    if as_of is None:
+        return None, None
+    if isinstance(as_of, int):
+        if as_of < 0:
+            raise UsageError(f"--as-of {as_of}: a sequence number is 0 or more")
+        return as_of, None
+    text = as_of.strip()
+    if text.isdigit():
+        return int(text), None
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--as-of {as_of!r}: expected a sequence number or a record time "
+            "such as 2026-11-24T12:00:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return None, moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class LogStore(ABC):
+    """The log's interface; :class:`fonds.log.jsonl.JsonlLog` is the default backend."""
+
+    #: Where the log lives, for messages (a directory, a file, ``<memory>``).
+    location: str
+    vocabulary: Vocabulary
+    vocabulary_hash: str
+
+    # -- storage primitives, one set per backend ---------------------------------------
+    @abstractmethod
+    def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
+        """Complete stored lines (no newline) from ``position``, each with the position after it."""
+
+    @abstractmethod
+    def _last_line(self) -> tuple[bytes, int] | None:
+        """The last complete line and the position after it, without reading the whole log."""
+
+    @abstractmethod
+    def _commit(self, lines: Sequence[bytes]) -> int:
+        """Store ``lines`` after the last one, all or nothing; return the new end position."""
+
+    @abstractmethod
+    def _exclusive(self) -> AbstractContextManager[None]:
+        """Hold the writer's lock."""
+
+    @abstractmethod
+    def _index_store(self) -> LogIndex:
+        """The index of this log (possibly stale; :meth:`index` brings it up to date)."""
+
+    @abstractmethod
+    def _integrity_problems(self) -> list[Problem]:
+        """Faults of the storage itself (a torn last line, ...), before any entry is read."""
+
+    # -- reading -----------------------------------------------------------------------
+    def head(self) -> Head | None:
+        last = self._last_line()
+        if last is None:
+            return None
+        line, position = last
+        try:
+            header, _ = split_line(line)
+        except HeaderError as exc:
+            raise LogIntegrityError(
+                Problem(self.location, None, "/", "malformed-entry", f"last entry: {exc}")
+            ) from None
+        return Head(header.seq, header.hash, header.time, position)
+
+    def entries(self, as_of: AsOf = None, *, start: int = 0) -> Iterator[Entry]:
+        """Entries in log order, the chain checked as they are read (a trusted load)."""
+        stop_seq, stop_time = _as_of_filter(as_of)
+        for entry, _position in self._checked(start):
+            if stop_seq is not None and entry.seq > stop_seq:
+                return
+            if stop_time is not None and entry.time > stop_time:
+                return
+            yield entry
+
+    def records(self, as_of: AsOf = None) -> Iterator[Record]:
+        for entry in self.entries(as_of):
+            yield entry.record
+
+    def _checked(self, position: int = 0) -> Iterator[tuple[Entry, int]]:
+        prev, prev_time = GENESIS, ""
+        expected = 1
+        loads = orjson.loads
+        sha = hashlib.sha256
+        for number, (line, after) in enumerate(self._lines(position), start=1):
+            problem = None
+            try:
+                header, body = split_line(line)
+            except HeaderError as exc:
+                problem = ("malformed-entry", str(exc))
+            else:
+                if position and number == 1:
+                    prev, expected = header.prev, header.seq
+                problem = _chain_fault(header, body, prev, prev_time, expected, sha)
+            if problem is not None:
+                code, message = problem
+                raise LogIntegrityError(
+                    Problem(self.location, number if not position else None, "/", code, message)
+                )
+            yield (
+                Entry(
+                    header.seq, header.time, header.prev, header.vocab, header.id,
+                    header.hash, loads(body),
+                ),
+                after,
+            )
+            prev, prev_time, expected = header.hash, header.time, header.seq + 1
+
+    # -- the index ---------------------------------------------------------------------
+    def index(self) -> LogIndex:
+        """The index, brought up to date with only the entries it lacks."""
+        index = self._index_store()
+        head = self.head()
+        covered = index.covered()
+        if head is None:
+            if covered is not None:
+                index.reset()
+            return index
+        if covered is not None and covered[:2] == (head.seq, head.hash):
+            return index
+        start = 0
+        if covered is not None and covered[0] < head.seq:
+            start = covered[2]
+            first = next(self._lines(start), None)
+            if first is None or split_line(first[0])[0].prev != covered[1]:
+                start = 0
+        if start == 0:
+            index.reset()
+        batch: list[tuple[int, str, dict[str, Any]]] = []
+        last: tuple[int, str, int] | None = None
+        for entry, after in self._checked(start):
+            batch.append((entry.seq, entry.id, dict(entry.document)))
+            last = (entry.seq, entry.hash, after)
+            if len(batch) >= 10_000:
+                index.add(batch, last)
+                batch = []
+        if last is not None:
+            index.add(batch, last)
+        return index
+
+    # -- validating and appending ------------------------------------------------------
+    def validate(
+        self,
+        lines: Iterable[tuple[str, int, bytes]],
+        limits: Limits = Limits(),  # noqa: B008 - frozen value
+    ) -> ValidationReport:
+        return validate_lines(lines, self.vocabulary, self.index(), limits)
+
+    def append(
+        self,
+        items: Iterable[Record | Mapping[str, Any]],
+        limits: Limits = Limits(),  # noqa: B008 - frozen value
+    ) -> list[Entry]:
+        """Validate records (values or JSON documents) and append them all, or none."""
+
+        def lines() -> Iterator[tuple[str, int, bytes]]:
+            for number, item in enumerate(items, start=1):
+                document = item if isinstance(item, Mapping) else unstructure_record(item)
+                yield "<append>", number, orjson.dumps(document)
+
+        return self.append_lines(lines(), limits)
+
+    def append_lines(
+        self,
+        lines: Iterable[tuple[str, int, bytes]],
+        limits: Limits = Limits(),  # noqa: B008 - frozen value
+    ) -> list[Entry]:
+        """Validate raw JSON Lines as one batch and append it whole; raise with every problem."""
+        batch = list(lines)
+        with self._exclusive():
+            integrity = self._integrity_problems()
+            if integrity:
+                raise LogIntegrityError(integrity[0])
+            report = self.validate(batch, limits)
+            if not report.ok:
+                raise InvalidRecordError(report.problems)
+            head = self.head()
+            seq, prev, time = (head.seq, head.hash, head.time) if head else (0, GENESIS, None)
+            stored: list[bytes] = []
+            entries: list[Entry] = []
+            for item in report.records:
+                seq += 1
+                time = now_record_time(time)
+                line, record_id, entry_hash = encode_entry(
+                    seq, time, prev, self.vocabulary_hash, item.canonical
+                )
+                stored.append(line)
+                entries.append(
+                    Entry(seq, time, prev, self.vocabulary_hash, record_id, entry_hash,
+                          item.document)
+                )
+                prev = entry_hash
+            if stored:
+                position = self._commit(stored)
+                self._index_store().add(
+                    ((e.seq, e.id, dict(e.document)) for e in entries),
+                    (entries[-1].seq, entries[-1].hash, position),
+                )
+            return entries
+
+    # -- verifying ---------------------------------------------------------------------
+    def verify(self, *, deep: bool = False) -> list[Problem]:
+        """Re-check the whole log; the first fault found, or none.
+
+        Every stored byte of every entry is covered by a hash, so the chain check proves that
+        the records are the ones validated when they were appended. ``deep`` also re-validates
+        every record against the schemas and rules, as of its place in the log.
+        """
+        problems = self._integrity_problems()
+        if problems:
+            return problems[:1]
+        last: Entry | None = None
+        replay = LogIndex(None) if deep else None
+        try:
+            for entry, after in self._checked(0):
+                last = entry
+                if replay is not None:
+                    found = self._revalidate(entry, replay)
+                    if found:
+                        return found[:1]
+                    replay.add([(entry.seq, entry.id, dict(entry.document))],
+                               (entry.seq, entry.hash, after))
+        except LogIntegrityError as exc:
+            return [exc.problem]
+        finally:
+            if replay is not None:
+                replay.close()
+        if last is not None and last.vocab != self.vocabulary_hash:
+            return [
+                Problem(
+                    self._vocabulary_location(), None, "/", "vocabulary-changed",
+                    f"the vocabulary differs from the one entry {last.seq} was checked "
+                    f"against (sha256 {last.vocab[:12]}…, now {self.vocabulary_hash[:12]}…)",
+                )
+            ]
+        return []
+
+    def _revalidate(self, entry: Entry, replay: LogIndex) -> list[Problem]:
+        line = orjson.dumps(entry.document)
+        report = validate_lines([(self.location, entry.seq, line)], self.vocabulary, replay)
+        return [
+            attrs.evolve(p, message=f"entry {entry.seq}: {p.message}") for p in report.problems
+        ]
+
+    def _vocabulary_location(self) -> str:
+        return f"{self.location}/vocabulary.json"
+
+
+def _chain_fault(
+    header: EntryHeader, body: bytes, prev: str, prev_time: str, expected: int, sha: Any
+) -> tuple[str, str] | None:
+    if header.seq != expected:
+        return "sequence-gap", f"entry has sequence {header.seq}; expected {expected}"
+    if header.prev != prev:
+        return "chain-broken", f"entry {header.seq} does not follow the entry before it"
+    if header.time <= prev_time:
+        return "time-not-monotonic", f"entry {header.seq}: record time goes backwards"
+    if sha(body).hexdigest() != header.id:
+        return "record-hash-mismatch", f"entry {header.seq}: the record does not match its hash"
+    if header_hash(header.seq, header.time, header.prev, header.vocab, header.id) != header.hash:
+        return "entry-hash-mismatch", f"entry {header.seq}: the header does not match its hash"
+    return None
+
+
+def vocabulary_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

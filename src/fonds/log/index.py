@@ -1,0 +1,113 @@
+"""What validation needs to know of a log, kept in SQLite so an append never reads the log.
+
+The index is derived: it stores the head it covers (sequence, hash, position) and is brought up
+to date from that position, or rebuilt when it does not match the log. Deleting it is safe.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LogIndex"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS life (subject TEXT NOT NULL, prop TEXT NOT NULL, date TEXT NOT NULL,
+                                 calendar TEXT);
+CREATE INDEX IF NOT EXISTS life_subject ON life (subject);
+CREATE INDEX IF NOT EXISTS entities_kind ON entities (kind);
+"""
+
+
+class LogIndex:
+    """Entity ids, record ids and life dates of a log, up to a stored head."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path) if path is not None else ":memory:")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- the covered head --------------------------------------------------------------
+    def covered(self) -> tuple[int, str, int] | None:
+        """(sequence, entry hash, position after it) that the index covers, if any."""
+        rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if "seq" not in rows:
+            return None
+        return int(rows["seq"]), rows["hash"], int(rows["position"])
+
+    def reset(self) -> None:
+        with self._db:
+            for table in ("meta", "entities", "records", "life"):
+                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    def add(
+        self,
+        entries: Iterable[tuple[int, str, dict[str, Any]]],
+        head: tuple[int, str, int],
+    ) -> None:
+        """Add ``(seq, record id, document)`` entries and mark ``head`` as covered."""
+        with self._db:
+            for seq, record_id, document in entries:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", (record_id, seq)
+                )
+                kind = document.get("kind")
+                if kind in ("person", "place", "event", "source", "agent"):
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)",
+                        (document["id"], kind, record_id),
+                    )
+                elif (
+                    kind == "attribute"
+                    and document.get("property") in ("born", "died")
+                    and "date" in document
+                ):
+                    self._db.execute(
+                        "INSERT INTO life VALUES (?, ?, ?, ?)",
+                        (
+                            document["subject"],
+                            document["property"],
+                            document["date"],
+                            document.get("calendar"),
+                        ),
+                    )
+            seq, entry_hash, position = head
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [("seq", str(seq)), ("hash", entry_hash), ("position", str(position))],
+            )
+
+    # -- the Known protocol -------------------------------------------------------------
+    def entity_kind(self, entity_id: str) -> str | None:
+        row = self._db.execute("SELECT kind FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def declaration_of(self, entity_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT record FROM entities WHERE id = ?", (entity_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_seq(self, record_id: str) -> int | None:
+        row = self._db.execute("SELECT seq FROM records WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def life_dates(self, person_id: str) -> Sequence[tuple[str, str, str | None]]:
+        return [
+            (str(p), str(d), c)
+            for p, d, c in self._db.execute(
+                "SELECT prop, date, calendar FROM life WHERE subject = ?", (person_id,)
+            )
+        ]
+
+    def entity_ids(self, kind: str) -> Iterable[str]:
+        return [str(r[0]) for r in self._db.execute("SELECT id FROM entities WHERE kind = ?", (kind,))]

@@ -1,0 +1,60 @@
+"""Problems are values: where (file, line, JSON pointer), a stable code, a message, a hint.
+
+Two exceptions say whose fault a failure is: :class:`InvalidRecordError` for the contributor's
+data (it carries every problem), :class:`LogIntegrityError` for the stored log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+__all__ = ["FondsError", "InvalidRecordError", "LogIntegrityError", "Problem", "UsageError"]
+
+
+@attrs.frozen(slots=True)
+class Problem:
+    """One thing wrong with one place of the input."""
+
+    path: str
+    line: int | None
+    pointer: str
+    code: str
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        hint = f" (did you mean {self.suggestion!r}?)" if self.suggestion else ""
+        return f"{where}: {self.pointer}: {self.message}{hint}"
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+class FondsError(Exception):
+    """Base of every error fonds raises on purpose."""
+
+
+class UsageError(FondsError):
+    """The caller asked for something that cannot be done as asked (exit code 2)."""
+
+
+class InvalidRecordError(FondsError):
+    """The contributed data is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = tuple(problems)
+        first = str(self.problems[0]) if self.problems else "invalid records"
+        more = len(self.problems) - 1
+        super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
+
+
+class LogIntegrityError(FondsError):
+    """The stored log does not verify; ``problem`` locates the first fault."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))

@@ -1,0 +1,114 @@
+"""The JSON Schemas of the record kinds: loading them and checking documents against them.
+
+The schemas in ``fonds/schemas/`` (exposed as ``schemas/`` at the repository root) are the
+contract; a contributor in any language can use them. Each kind's schema refers to
+``defs.schema.json``; both are put in one registry so ``$ref`` resolves offline.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+import orjson
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from fonds.model.records import RECORD_KINDS
+
+__all__ = ["SchemaFailure", "load_schema", "registry", "schema_failures", "validator_for"]
+
+_FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+def _schema_names() -> list[str]:
+    return ["defs", "record", *RECORD_KINDS]
+
+
+@functools.cache
+def load_schema(name: str) -> Mapping[str, Any]:
+    """One schema document by name (``person``, ``defs``, ``record``, ...)."""
+    text = resources.files("fonds").joinpath(f"schemas/{name}.schema.json").read_bytes()
+    loaded: dict[str, Any] = orjson.loads(text)
+    return loaded
+
+
+@functools.cache
+def registry() -> Registry[Any]:
+    resources_ = [Resource.from_contents(load_schema(name)) for name in _schema_names()]
+    return Registry().with_resources((str(r.contents["$id"]), r) for r in resources_)
+
+
+@functools.cache
+def validator_for(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        load_schema(kind), registry=registry(), format_checker=_FORMAT_CHECKER
+    )
+
+
+@attrs.frozen(slots=True)
+class SchemaFailure:
+    pointer: str
+    code: str
+    message: str
+
+
+def _pointer(parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _describe(error: ValidationError) -> SchemaFailure:
+    pointer = _pointer(error.absolute_path)
+    validator = str(error.validator)
+    if validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        known = sorted(error.schema.get("properties", {}))
+        import difflib
+
+        parts = []
+        for name in extra:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            parts.append(f"{name!r}{hint}")
+        return SchemaFailure(
+            pointer or "/", "unknown-field", "unknown field " + ", ".join(parts)
+        )
+    if validator == "required":
+        return SchemaFailure(pointer or "/", "missing-field", str(error.message))
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    message = str(error.message)
+    if validator == "pattern" and description:
+        message = f"{error.instance!r} is not valid here: expected {description[0].lower()}{description[1:]}"
+    return SchemaFailure(pointer or "/", f"schema-{validator.lower()}", message)
+
+
+def schema_failures(kind: str, document: Any) -> Iterator[SchemaFailure]:
+    """Every way ``document`` breaks the schema of ``kind``, ordered by place."""
+    errors = sorted(validator_for(kind).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        yield _describe(error)
+
+
+def bundled_schema(kind: str) -> dict[str, Any]:
+    """The schema of ``kind`` with every ``$ref`` replaced by its target: one self-contained
+    document for tools that cannot resolve references across files."""
+    defs = load_schema("defs")["$defs"]
+
+    def inline(node: Any, local: Mapping[str, Any]) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target_name = str(node["$ref"]).rsplit("/", 1)[-1]
+                target = inline(defs[target_name], defs)
+                extra = {k: inline(v, local) for k, v in node.items() if k != "$ref"}
+                return {**target, **extra}
+            return {k: inline(v, local) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v, local) for v in node]
+        return node
+
+    schema: dict[str, Any] = inline(dict(load_schema(kind)), defs)
+    schema.pop("$id", None)
+    return schema

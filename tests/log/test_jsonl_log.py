@@ -1,0 +1,128 @@
+"""The JSON Lines backend: tampering found and located, torn lines, interrupted appends, locks."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from fonds.log import JsonlLog
+from fonds.log.jsonl import JOURNAL_FILE, LOG_FILE
+from fonds.problems import LogIntegrityError
+from tests.helpers import basics, life, person
+
+
+def _filled(directory: Path) -> JsonlLog:
+    log = JsonlLog.init(directory)
+    log.append(basics())
+    log.append([person("person:hitler", "Adolf Hitler"), life("person:hitler", "born", "1889-04-20")])
+    return log
+
+
+def test_a_single_changed_byte_anywhere_is_found_and_its_entry_named(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    _filled(directory)
+    path = directory / LOG_FILE
+    original = path.read_bytes()
+    lines = original.split(b"\n")
+    starts = [sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines) - 1)]
+    step = max(1, len(original) // 400)
+    for offset in range(0, len(original), step):
+        tampered = bytearray(original)
+        tampered[offset] = ord("x") if tampered[offset] != ord("x") else ord("y")
+        path.write_bytes(bytes(tampered))
+        problems = JsonlLog(directory).verify()
+        assert len(problems) == 1, offset
+        line = max(i for i, s in enumerate(starts) if s <= offset) + 1
+        assert problems[0].line == line, (offset, problems[0])
+    path.write_bytes(original)
+    assert JsonlLog(directory).verify() == []
+
+
+def test_a_changed_vocabulary_is_found(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    _filled(directory)
+    vocabulary = directory / "vocabulary.json"
+    vocabulary.write_bytes(vocabulary.read_bytes().replace(b"Took part.", b"Took  part."))
+    problems = JsonlLog(directory).verify()
+    assert [p.code for p in problems] == ["vocabulary-changed"]
+
+
+def test_a_torn_last_line_is_reported_and_blocks_appends(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    log = _filled(directory)
+    path = directory / LOG_FILE
+    path.write_bytes(path.read_bytes()[:-20])
+    problems = JsonlLog(directory).verify()
+    assert problems[0].code == "torn-line" and problems[0].line == 6
+    with pytest.raises(LogIntegrityError):
+        log.append([person("person:stalin", "Joseph Stalin")])
+
+
+def test_an_interrupted_append_is_rolled_back_to_the_exact_bytes(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    log = _filled(directory)
+    path = directory / LOG_FILE
+    before = path.read_bytes()
+    # what a crash between writing the journal and finishing the batch leaves behind
+    (directory / JOURNAL_FILE).write_text(f"{len(before)}\n")
+    with path.open("ab") as handle:
+        handle.write(b'{"seq":6,"time":"2')
+    assert len(list(JsonlLog(directory).entries())) == 5  # readers ignore the partial batch
+    log = JsonlLog(directory)
+    log.append([person("person:stalin", "Joseph Stalin")])
+    assert path.read_bytes().startswith(before)
+    assert not (directory / JOURNAL_FILE).exists()
+    assert JsonlLog(directory).verify() == []
+
+
+def test_a_failed_write_leaves_the_log_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "log"
+    log = _filled(directory)
+    path = directory / LOG_FILE
+    before = path.read_bytes()
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        log.append([person("person:stalin", "Joseph Stalin")])
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+
+
+def test_appending_does_not_read_the_whole_log(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    log = _filled(directory)
+    path = directory / LOG_FILE
+    data = bytearray(path.read_bytes())
+    # damage the first entry: a full read would fail the chain check, a tail read does not
+    data[40] = ord("f") if data[40] != ord("f") else ord("e")
+    path.write_bytes(bytes(data))
+    log = JsonlLog(directory)
+    log.append([person("person:stalin", "Joseph Stalin")])
+    assert JsonlLog(directory).verify()[0].line == 1
+
+
+def _append_many(directory: str, start: int) -> None:
+    log = JsonlLog(Path(directory))
+    for i in range(start, start + 15):
+        log.append([person(f"person:p{i}", f"P {i}")])
+
+
+def test_two_appenders_at_once_do_not_interleave(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    _filled(directory)
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_append_many, args=(str(directory), n)) for n in (0, 100)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    log = JsonlLog(directory)
+    assert log.verify() == []
+    assert [e.seq for e in log.entries()] == list(range(1, 36))

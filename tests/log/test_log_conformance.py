@@ -1,0 +1,97 @@
+"""The log contract, written once and run against every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fonds.log import JsonlLog, LogStore, MemoryLog
+from fonds.log.chain import header_canonical
+from fonds.problems import InvalidRecordError
+from tests.helpers import basics, life, person
+
+Factory = Callable[[Path], LogStore]
+
+
+def _jsonl(tmp_path: Path) -> LogStore:
+    return JsonlLog.init(tmp_path / "log")
+
+
+def _memory(_: Path) -> LogStore:
+    return MemoryLog()
+
+
+@pytest.fixture(params=[_jsonl, _memory], ids=["jsonl", "memory"])
+def log(request: pytest.FixtureRequest, tmp_path: Path) -> LogStore:
+    factory: Factory = request.param
+    return factory(tmp_path)
+
+
+def test_appended_records_read_back_in_order_with_sequence_and_chain(log: LogStore) -> None:
+    entries = log.append(basics())
+    assert [e.seq for e in entries] == [1, 2, 3, 4]
+    read = list(log.entries())
+    assert [e.id for e in read] == [e.id for e in entries]
+    assert [dict(e.document) for e in read] == basics()
+    assert read[1].prev == read[0].hash
+    assert all(a.time < b.time for a, b in zip(read, read[1:], strict=False))
+    head = log.head()
+    assert head is not None and head.seq == 4 and head.hash == read[-1].hash
+
+
+def test_a_batch_with_one_bad_record_appends_nothing(log: LogStore) -> None:
+    log.append(basics())
+    before = [e.hash for e in log.entries()]
+    bad = [person("person:ribbentrop", "Joachim von Ribbentrop"),
+           life("person:ribbentrop", "born", "1893-13-30")]
+    with pytest.raises(InvalidRecordError) as caught:
+        log.append(bad)
+    assert [p.code for p in caught.value.problems] == ["date-unparseable"]
+    assert [e.hash for e in log.entries()] == before
+
+
+def test_references_resolve_against_earlier_batches(log: LogStore) -> None:
+    log.append(basics())
+    log.append([life("person:molotov", "died", "1986-11-08")])
+    with pytest.raises(InvalidRecordError) as caught:
+        log.append([life("person:molotof", "died", "1986-11-08")])
+    problem = caught.value.problems[0]
+    assert problem.code == "unknown-reference" and problem.suggestion == "person:molotov"
+
+
+def test_a_death_before_the_logged_birth_is_rejected(log: LogStore) -> None:
+    log.append(basics())
+    with pytest.raises(InvalidRecordError) as caught:
+        log.append([life("person:molotov", "died", "1880")])
+    assert caught.value.problems[0].code == "date-incoherent"
+
+
+def test_as_of_a_sequence_number_is_the_log_truncated_there(log: LogStore) -> None:
+    log.append(basics())
+    assert [e.seq for e in log.entries(as_of=2)] == [1, 2]
+    assert list(log.entries(as_of=0)) == []
+    third = list(log.entries())[2]
+    assert [e.seq for e in log.entries(as_of=third.time)] == [1, 2, 3]
+
+
+def test_the_same_record_twice_is_rejected(log: LogStore) -> None:
+    log.append(basics())
+    with pytest.raises(InvalidRecordError) as caught:
+        log.append([basics()[-1]])
+    assert caught.value.problems[0].code == "duplicate-record"
+
+
+def test_a_clean_log_verifies(log: LogStore) -> None:
+    log.append(basics())
+    assert log.verify() == []
+    assert log.verify(deep=True) == []
+
+
+def test_the_hashed_header_is_rfc8785_canonical() -> None:
+    import orjson
+    import rfc8785
+
+    data = header_canonical(12, "2026-11-24T12:00:00.000001Z", "a" * 64, "b" * 64, "c" * 64)
+    assert data == rfc8785.dumps(orjson.loads(data))
