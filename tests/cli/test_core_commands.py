@@ -1,0 +1,141 @@
+"""fonds validate / append / verify as a user runs them: exit codes, positioned messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from fonds.cli import main
+from tests.helpers import basics, cite, life, person, write_jsonl
+
+Run = tuple[int, str, str]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    return code, captured.out, captured.err
+
+
+def test_valid_contribution_on_its_own(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", basics())
+    code, out, _ = run(capsys, "validate", str(path), "--log", str(tmp_path / "none"))
+    assert code == 0 and "4 of 4 records checked: valid" in out
+
+
+def test_every_problem_is_reported_with_its_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_person = person("person:ribbentrop", "Joachim von Ribbentrop")
+    bad_person["lables"] = bad_person.pop("labels")
+    flagged = life("person:molotov", "died", "1986-11-08")
+    flagged["flags"] = ["unpublsihed"]
+    documents = [*basics(), bad_person, flagged, life("person:molotov", "born", "1890-02-30")]
+    path = write_jsonl(tmp_path / "c.jsonl", documents)
+    code, _, err = run(capsys, "validate", str(path), "--log", str(tmp_path / "none"))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert f"{path}:5: /: unknown field 'lables' (did you mean 'labels'?)" in lines
+    assert any(line.startswith(f"{path}:6: /flags/0: ") and "'unpublished'" in line for line in lines)
+    assert any(line.startswith(f"{path}:7: /date: ") for line in lines)
+
+
+def test_json_report_is_machine_readable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [{"kind": "persn"}])
+    code, out, _ = run(capsys, "validate", str(path), "--format", "json", "--log", str(tmp_path))
+    report = orjson.loads(out)
+    assert code == 1 and report[0]["code"] == "unknown-kind" and report[0]["suggestion"] == "person"
+    assert report[0]["line"] == 1 and report[0]["pointer"] == "/kind"
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b'{"kind": "person", ', "json-invalid"),
+        (b"\x00\xff\xfe garbage \x89PNG", "encoding"),
+        (b"[" * 10_000 + b"]" * 10_000, "too-deep"),
+        (b'{"a":' * 50 + b"1" + b"}" * 50, "too-deep"),
+        (b'"just a string"', "not-an-object"),
+        (b'{"kind": "person", "id": "\xed\xa0\x80"}', "encoding"),
+    ],
+    ids=["truncated-json", "binary", "deep-array", "deep-object", "string", "surrogate"],
+)
+def test_bad_input_gets_one_positioned_message_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, code: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    exit_code, out, err = run(
+        capsys, "validate", str(path), "--format", "json", "--log", str(tmp_path)
+    )
+    report = orjson.loads(out)
+    assert exit_code == 1
+    assert [(p["line"], p["code"]) for p in report] == [(1, code)]
+
+
+def test_an_empty_file_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    code, out, err = run(capsys, "validate", str(path), "--log", str(tmp_path))
+    assert code == 0 and err == ""
+
+
+def test_a_50_megabyte_line_is_refused_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "huge.jsonl"
+    path.write_bytes(b'{"kind": "person", "note": "' + b"a" * (50 << 20) + b'"}\n')
+    code, _, err = run(capsys, "validate", str(path), "--log", str(tmp_path))
+    assert code == 1
+    assert err.count("\n") == 1 and "the limit is 1,048,576 bytes" in err and f"{path}:1: /:" in err
+
+
+def test_wrong_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "validate")[0] == 2
+    assert run(capsys, "validate", str(tmp_path / "missing.jsonl"))[0] == 2
+    assert run(capsys, "timeline-does-not-exist")[0] == 2
+    code, _, err = run(capsys, "verify", "--log", str(tmp_path / "nowhere"))
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_append_of_a_bad_batch_leaves_the_log_byte_identical(
+    empty_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", basics())
+    assert run(capsys, "append", str(good), "--log", str(empty_log))[0] == 0
+    before = (empty_log / "log.jsonl").read_bytes()
+    batch = [person("person:hitler", "Adolf Hitler"), life("person:hitler", "born", "1889-04-20"),
+             {**life("person:hitler", "died", "1945-04-30"), "citations": cite("source:nowhere")}]
+    bad = write_jsonl(tmp_path / "bad.jsonl", batch)
+    code, _, err = run(capsys, "append", str(bad), "--log", str(empty_log))
+    assert code == 1
+    assert f"{bad}:3: /citations/0/source: source:nowhere is not declared" in err
+    assert (empty_log / "log.jsonl").read_bytes() == before
+    code, out, _ = run(capsys, "verify", "--log", str(empty_log))
+    assert code == 0 and "4 entries, chain verified" in out
+
+
+def test_validate_checks_references_against_the_log(
+    empty_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(tmp_path / "good.jsonl", basics())
+    run(capsys, "append", str(tmp_path / "good.jsonl"), "--log", str(empty_log))
+    more = write_jsonl(tmp_path / "more.jsonl", [life("person:molotov", "died", "1986-11-08")])
+    assert run(capsys, "validate", str(more), "--log", str(empty_log))[0] == 0
+    assert run(capsys, "validate", str(more), "--log", str(tmp_path / "none"))[0] == 1
+
+
+def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"\xff\xfe{{{")
+    result = subprocess.run(
+        [sys.executable, "-m", "fonds", "validate", str(path), "--log", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and f"{path}:1: /:" in result.stderr
