@@ -11,13 +11,26 @@ AGENT = "agent:tester"
 
 
 def agent(agent_id: str = AGENT) -> dict[str, Any]:
-    return {"kind": "agent", "schema": 1, "id": agent_id, "labels": {"en": "Tester"},
-            "recorded_by": agent_id, "agent_type": "person"}
+    return {
+        "kind": "agent",
+        "schema": 1,
+        "id": agent_id,
+        "labels": {"en": "Tester"},
+        "recorded_by": agent_id,
+        "agent_type": "person",
+    }
 
 
 def source(source_id: str = "source:book") -> dict[str, Any]:
-    return {"kind": "source", "schema": 1, "id": source_id, "source_type": "book",
-            "title": "A Book", "publication_status": "published", "recorded_by": AGENT}
+    return {
+        "kind": "source",
+        "schema": 1,
+        "id": source_id,
+        "source_type": "book",
+        "title": "A Book",
+        "publication_status": "published",
+        "recorded_by": AGENT,
+    }
 
 
 def cite(source_id: str = "source:book", para: int = 1) -> list[dict[str, Any]]:
@@ -25,14 +38,26 @@ def cite(source_id: str = "source:book", para: int = 1) -> list[dict[str, Any]]:
 
 
 def person(person_id: str = "person:molotov", name: str = "Vyacheslav Molotov") -> dict[str, Any]:
-    return {"kind": "person", "schema": 1, "id": person_id, "labels": {"en": name},
-            "recorded_by": AGENT}
+    return {
+        "kind": "person",
+        "schema": 1,
+        "id": person_id,
+        "labels": {"en": name},
+        "recorded_by": AGENT,
+    }
 
 
 def life(person_id: str, prop: str, date: str, source_id: str = "source:book") -> dict[str, Any]:
-    return {"kind": "attribute", "schema": 1, "subject": person_id, "property": prop,
-            "date": date, "citations": cite(source_id), "confidence": "high",
-            "recorded_by": AGENT}
+    return {
+        "kind": "attribute",
+        "schema": 1,
+        "subject": person_id,
+        "property": prop,
+        "date": date,
+        "citations": cite(source_id),
+        "confidence": "high",
+        "recorded_by": AGENT,
+    }
 
 
 def basics() -> list[dict[str, Any]]:

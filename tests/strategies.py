@@ -26,8 +26,18 @@ texts = st.text(min_size=1, max_size=40).filter(lambda t: not t.isspace() and t.
 short_texts = texts
 langs = st.sampled_from(["en", "de", "ru", "fr", "lv", "pl", "zh-Hant", "la"])
 dates = st.sampled_from(
-    ["1940", "1940-11", "1940-11-12", "1940-11-12T11:05:00", "1878-12-06", "1940~", "1940-11?",
-     "1940-10/1940-11", "../1945", "1939-21"]
+    [
+        "1940",
+        "1940-11",
+        "1940-11-12",
+        "1940-11-12T11:05:00",
+        "1878-12-06",
+        "1940~",
+        "1940-11?",
+        "1940-10/1940-11",
+        "../1945",
+        "1939-21",
+    ]
 )
 calendars = st.none() | st.sampled_from(["gregorian", "julian"])
 
@@ -52,9 +62,7 @@ labels = st.dictionaries(langs, short_texts, min_size=1, max_size=3).map(
 external_ids = st.dictionaries(
     st.sampled_from(["wikidata", "viaf", "gnd"]), short_texts, min_size=1, max_size=2
 ).map(lambda d: tuple(r.ExternalId(k, v) for k, v in d.items()))
-locators = st.builds(
-    r.Locator, label=terms("locator_labels"), value=st.integers(1, 500).map(str)
-)
+locators = st.builds(r.Locator, label=terms("locator_labels"), value=st.integers(1, 500).map(str))
 citations = tuples(
     st.builds(
         r.Citation, source=ids("source"), locator=opt(locators), quote=opt(texts), note=opt(texts)
@@ -62,52 +70,135 @@ citations = tuples(
 )
 flags = opt(tuples(terms("flags")))
 names = tuples(
-    st.builds(r.Name, family=opt(short_texts), given=opt(short_texts), literal=opt(short_texts))
-    .filter(lambda n: n != r.Name())
+    st.builds(
+        r.Name, family=opt(short_texts), given=opt(short_texts), literal=opt(short_texts)
+    ).filter(lambda n: n != r.Name())
 )
 common: dict[str, Any] = {"recorded_by": ids("agent"), "flags": flags, "note": opt(texts)}
 sourced: dict[str, Any] = {"citations": citations, "confidence": terms("confidence")}
 dated: dict[str, Any] = {"date": opt(dates), "calendar": calendars}
 
 records: st.SearchStrategy[r.Record] = st.one_of(
-    st.builds(r.Person, id=ids("person"), labels=labels, external_ids=opt(external_ids),
-              citations=opt(citations), confidence=opt(terms("confidence")), **common),
-    st.builds(r.Place, id=ids("place"), labels=labels, external_ids=opt(external_ids),
-              citations=opt(citations), confidence=opt(terms("confidence")), **common),
-    st.builds(r.Agent, id=ids("agent"), labels=labels, agent_type=opt(terms("agent_types")),
-              external_ids=opt(external_ids), **common),
-    st.builds(r.Event, id=ids("event"), labels=labels, places=opt(tuples(ids("place"))),
-              external_ids=opt(external_ids), **dated, **sourced, **common),
     st.builds(
-        r.Source, id=ids("source"), source_type=terms("source_types"), title=short_texts,
-        publication_status=terms("publication_statuses"), authors=opt(names),
-        editors=opt(names), recipients=opt(names), issued=opt(dates),
-        container_title=opt(short_texts), publisher=opt(short_texts),
-        publisher_place=opt(short_texts), volume=opt(short_texts), issue=opt(short_texts),
-        pages=opt(short_texts), number=opt(short_texts), genre=opt(short_texts),
-        archive=opt(short_texts), archive_place=opt(short_texts),
-        archive_collection=opt(short_texts), archive_location=opt(short_texts),
-        url=opt(st.sampled_from(["https://example.org/a", "http://example.com/x?y=1"])),
-        accessed=opt(dates), language=opt(langs), part_of=opt(ids("source")),
-        external_ids=opt(external_ids), **common,
+        r.Person,
+        id=ids("person"),
+        labels=labels,
+        external_ids=opt(external_ids),
+        citations=opt(citations),
+        confidence=opt(terms("confidence")),
+        **common,
     ),
-    st.builds(r.Participation, person=ids("person"), event=ids("event"),
-              role=terms("roles"), place=opt(ids("place")), **dated, **sourced, **common),
-    st.builds(r.Quotation, speaker=ids("person"), text=texts, language=langs,
-              addressees=opt(tuples(ids("person"))), event=opt(ids("event")),
-              original_text=opt(texts), original_language=opt(langs),
-              **dated, **sourced, **common),
-    st.builds(r.Attribute, subject=any_entity_id, property=terms("properties"),
-              value=opt(texts), language=opt(langs), place=opt(ids("place")),
-              **dated, **sourced, **common),
-    st.builds(r.Relation, subject=any_entity_id, predicate=terms("predicates"),
-              object=any_entity_id, **dated, **sourced, **common),
-    st.builds(r.Passage, source=ids("source"), locator=locators, text=texts,
-              language=opt(langs), **common),
-    st.builds(r.Supersede, target=record_hashes, replacement=record_hashes, reason=texts,
-              citations=opt(citations), **common),
-    st.builds(r.Retract, target=record_hashes, reason=texts, citations=opt(citations),
-              **common),
+    st.builds(
+        r.Place,
+        id=ids("place"),
+        labels=labels,
+        external_ids=opt(external_ids),
+        citations=opt(citations),
+        confidence=opt(terms("confidence")),
+        **common,
+    ),
+    st.builds(
+        r.Agent,
+        id=ids("agent"),
+        labels=labels,
+        agent_type=opt(terms("agent_types")),
+        external_ids=opt(external_ids),
+        **common,
+    ),
+    st.builds(
+        r.Event,
+        id=ids("event"),
+        labels=labels,
+        places=opt(tuples(ids("place"))),
+        external_ids=opt(external_ids),
+        **dated,
+        **sourced,
+        **common,
+    ),
+    st.builds(
+        r.Source,
+        id=ids("source"),
+        source_type=terms("source_types"),
+        title=short_texts,
+        publication_status=terms("publication_statuses"),
+        authors=opt(names),
+        editors=opt(names),
+        recipients=opt(names),
+        issued=opt(dates),
+        container_title=opt(short_texts),
+        publisher=opt(short_texts),
+        publisher_place=opt(short_texts),
+        volume=opt(short_texts),
+        issue=opt(short_texts),
+        pages=opt(short_texts),
+        number=opt(short_texts),
+        genre=opt(short_texts),
+        archive=opt(short_texts),
+        archive_place=opt(short_texts),
+        archive_collection=opt(short_texts),
+        archive_location=opt(short_texts),
+        url=opt(st.sampled_from(["https://example.org/a", "http://example.com/x?y=1"])),
+        accessed=opt(dates),
+        language=opt(langs),
+        part_of=opt(ids("source")),
+        external_ids=opt(external_ids),
+        **common,
+    ),
+    st.builds(
+        r.Participation,
+        person=ids("person"),
+        event=ids("event"),
+        role=terms("roles"),
+        place=opt(ids("place")),
+        **dated,
+        **sourced,
+        **common,
+    ),
+    st.builds(
+        r.Quotation,
+        speaker=ids("person"),
+        text=texts,
+        language=langs,
+        addressees=opt(tuples(ids("person"))),
+        event=opt(ids("event")),
+        original_text=opt(texts),
+        original_language=opt(langs),
+        **dated,
+        **sourced,
+        **common,
+    ),
+    st.builds(
+        r.Attribute,
+        subject=any_entity_id,
+        property=terms("properties"),
+        value=opt(texts),
+        language=opt(langs),
+        place=opt(ids("place")),
+        **dated,
+        **sourced,
+        **common,
+    ),
+    st.builds(
+        r.Relation,
+        subject=any_entity_id,
+        predicate=terms("predicates"),
+        object=any_entity_id,
+        **dated,
+        **sourced,
+        **common,
+    ),
+    st.builds(
+        r.Passage, source=ids("source"), locator=locators, text=texts, language=opt(langs), **common
+    ),
+    st.builds(
+        r.Supersede,
+        target=record_hashes,
+        replacement=record_hashes,
+        reason=texts,
+        citations=opt(citations),
+        **common,
+    ),
+    st.builds(r.Retract, target=record_hashes, reason=texts, citations=opt(citations), **common),
 )
 
 __all__ = ["records", "string"]

@@ -7,6 +7,7 @@ contract; a contributor in any language can use them. Each kind's schema refers 
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Iterator, Mapping
 from importlib import resources
@@ -54,6 +55,7 @@ class SchemaFailure:
     pointer: str
     code: str
     message: str
+    suggestion: str | None = None
 
 
 def _pointer(parts: Any) -> str:
@@ -61,33 +63,32 @@ def _pointer(parts: Any) -> str:
 
 
 def _describe(error: ValidationError) -> SchemaFailure:
-    pointer = _pointer(error.absolute_path)
+    pointer = _pointer(error.absolute_path) or "/"
     validator = str(error.validator)
-    if validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        known = sorted(error.schema.get("properties", {}))
-        import difflib
-
-        parts = []
-        for name in extra:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            parts.append(f"{name!r}{hint}")
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    if validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        known = sorted(schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        close = difflib.get_close_matches(extra[0], known, n=1) if len(extra) == 1 else []
+        names = ", ".join(repr(name) for name in extra)
         return SchemaFailure(
-            pointer or "/", "unknown-field", "unknown field " + ", ".join(parts)
+            pointer, "unknown-field", f"unknown field {names}", close[0] if close else None
         )
     if validator == "required":
-        return SchemaFailure(pointer or "/", "missing-field", str(error.message))
-    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+        return SchemaFailure(pointer, "missing-field", str(error.message))
+    description = schema.get("description")
     message = str(error.message)
-    if validator == "pattern" and description:
-        message = f"{error.instance!r} is not valid here: expected {description[0].lower()}{description[1:]}"
-    return SchemaFailure(pointer or "/", f"schema-{validator.lower()}", message)
+    if validator == "pattern" and isinstance(description, str) and description:
+        expected = description[0].lower() + description[1:]
+        message = f"{error.instance!r} is not valid here: expected {expected}"
+    return SchemaFailure(pointer, f"schema-{validator.lower()}", message)
 
 
 def schema_failures(kind: str, document: Any) -> Iterator[SchemaFailure]:
     """Every way ``document`` breaks the schema of ``kind``, ordered by place."""
-    errors = sorted(validator_for(kind).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        validator_for(kind).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
+    )
     for error in errors:
         yield _describe(error)
 

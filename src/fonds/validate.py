@@ -196,9 +196,7 @@ def _check_header(
 ) -> tuple[str | None, list[Problem]]:
     kind = document.get("kind")
     if kind is None:
-        return None, [
-            Problem(path, number, "/", "missing-field", "'kind' is a required property")
-        ]
+        return None, [Problem(path, number, "/", "missing-field", "'kind' is a required property")]
     if not isinstance(kind, str) or kind not in RECORD_CLASSES:
         close = difflib.get_close_matches(str(kind), list(RECORD_CLASSES), n=1)
         return None, [
@@ -326,17 +324,26 @@ def _local_problems(
         needs = vocabulary.property_values.get(record.property, "text")
         if needs == "date" and record.date is None:
             yield Problem(
-                path, number, "/date", "missing-field",
+                path,
+                number,
+                "/date",
+                "missing-field",
                 f"property {record.property!r} needs a 'date' (EDTF)",
             )
         if needs == "text" and record.value is None:
             yield Problem(
-                path, number, "/value", "missing-field",
+                path,
+                number,
+                "/value",
+                "missing-field",
                 f"property {record.property!r} needs a 'value'",
             )
     if isinstance(record, Supersede) and record.target == record.replacement:
         yield Problem(
-            path, number, "/replacement", "self-supersession",
+            path,
+            number,
+            "/replacement",
+            "self-supersession",
             "a record cannot supersede itself",
         )
 
@@ -345,7 +352,7 @@ def validate_lines(
     lines: Iterable[tuple[str, int, bytes]],
     vocabulary: Vocabulary,
     known: Known | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - frozen value
+    limits: Limits = Limits(),
 ) -> ValidationReport:
     """Check ``(path, line number, raw bytes)`` lines as one batch against ``known``."""
     known = known if known is not None else NothingKnown()
@@ -359,7 +366,10 @@ def validate_lines(
         if lines_read > limits.max_records:
             problems.append(
                 Problem(
-                    path, number, "/", "too-many-records",
+                    path,
+                    number,
+                    "/",
+                    "too-many-records",
                     f"the batch holds more than the limit of {limits.max_records:,} records",
                 )
             )
@@ -376,7 +386,7 @@ def validate_lines(
         failures = list(schema_failures(kind, document))
         if failures:
             problems.extend(
-                Problem(path, number, f.pointer, f.code, f.message) for f in failures
+                Problem(path, number, f.pointer, f.code, f.message, f.suggestion) for f in failures
             )
             continue
         try:
@@ -407,12 +417,18 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
         previous = record_ids.get(item.id)
         if previous is not None:
             yield Problem(
-                item.path, item.line, "/", "duplicate-record",
+                item.path,
+                item.line,
+                "/",
+                "duplicate-record",
                 f"the same record is already on {previous.path}:{previous.line}",
             )
         elif known.record_seq(item.id) is not None:
             yield Problem(
-                item.path, item.line, "/", "duplicate-record",
+                item.path,
+                item.line,
+                "/",
+                "duplicate-record",
                 f"the same record is already in the log at entry {known.record_seq(item.id)}",
             )
         record_ids.setdefault(item.id, item)
@@ -422,7 +438,10 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
         first = declared.get(entity_id)
         if first is not None:
             yield Problem(
-                item.path, item.line, "/id", "duplicate-id",
+                item.path,
+                item.line,
+                "/id",
+                "duplicate-id",
                 f"{entity_id} is already declared on {first.path}:{first.line}",
             )
             continue
@@ -430,7 +449,10 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
         in_log = known.declaration_of(entity_id)
         if in_log is not None and in_log not in superseded_targets:
             yield Problem(
-                item.path, item.line, "/id", "duplicate-id",
+                item.path,
+                item.line,
+                "/id",
+                "duplicate-id",
                 f"{entity_id} is already declared in the log; to change it, supersede "
                 f"record {in_log[:12]}",
             )
@@ -448,18 +470,22 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
                 continue
             if kind is not None:
                 yield Problem(
-                    item.path, item.line, ref.pointer, "wrong-kind",
+                    item.path,
+                    item.line,
+                    ref.pointer,
+                    "wrong-kind",
                     f"{ref.target} is a {kind}; expected a {' or '.join(sorted(ref.kinds))}",
                 )
                 continue
-            candidates = [
-                eid for eid in declared if declared[eid].record.kind in ref.kinds
-            ]
+            candidates = [eid for eid in declared if declared[eid].record.kind in ref.kinds]
             for k in sorted(ref.kinds):
                 candidates.extend(known.entity_ids(k))
             close = difflib.get_close_matches(ref.target, candidates, n=1, cutoff=0.6)
             yield Problem(
-                item.path, item.line, ref.pointer, "unknown-reference",
+                item.path,
+                item.line,
+                ref.pointer,
+                "unknown-reference",
                 f"{ref.target} is not declared in the log or in this contribution",
                 close[0] if close else None,
             )
@@ -471,7 +497,10 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
             for pointer, target in targets:
                 if target not in record_ids and known.record_seq(target) is None:
                     yield Problem(
-                        item.path, item.line, pointer, "unknown-record",
+                        item.path,
+                        item.line,
+                        pointer,
+                        "unknown-record",
                         f"no record {target[:12]}… in the log or in this contribution",
                     )
     yield from _life_date_problems(batch, known)
@@ -512,7 +541,10 @@ def _life_date_problems(batch: Sequence[ValidatedRecord], known: Known) -> Itera
                 assert blamed.item is not None
                 where = "the log" if other.item is None else f"line {other.item.line}"
                 yield Problem(
-                    blamed.item.path, blamed.item.line, "/date", "date-incoherent",
+                    blamed.item.path,
+                    blamed.item.line,
+                    "/date",
+                    "date-incoherent",
                     f"{subject} would die before being born (the other date is on {where})",
                 )
 
@@ -531,7 +563,7 @@ def validate_files(
     paths: Sequence[Path],
     vocabulary: Vocabulary,
     known: Known | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - frozen value
+    limits: Limits = Limits(),
 ) -> ValidationReport:
     """Validate several files as one batch (records may refer to each other across files)."""
 

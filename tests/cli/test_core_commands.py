@@ -41,11 +41,15 @@ def test_every_problem_is_reported_with_its_position(
     assert code == 1
     lines = err.strip().splitlines()
     assert f"{path}:5: /: unknown field 'lables' (did you mean 'labels'?)" in lines
-    assert any(line.startswith(f"{path}:6: /flags/0: ") and "'unpublished'" in line for line in lines)
+    assert any(
+        line.startswith(f"{path}:6: /flags/0: ") and "'unpublished'" in line for line in lines
+    )
     assert any(line.startswith(f"{path}:7: /date: ") for line in lines)
 
 
-def test_json_report_is_machine_readable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_report_is_machine_readable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", [{"kind": "persn"}])
     code, out, _ = run(capsys, "validate", str(path), "--format", "json", "--log", str(tmp_path))
     report = orjson.loads(out)
@@ -70,7 +74,7 @@ def test_bad_input_gets_one_positioned_message_and_exit_1(
 ) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_bytes(content)
-    exit_code, out, err = run(
+    exit_code, out, _err = run(
         capsys, "validate", str(path), "--format", "json", "--log", str(tmp_path)
     )
     report = orjson.loads(out)
@@ -81,7 +85,7 @@ def test_bad_input_gets_one_positioned_message_and_exit_1(
 def test_an_empty_file_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_bytes(b"")
-    code, out, err = run(capsys, "validate", str(path), "--log", str(tmp_path))
+    code, _out, err = run(capsys, "validate", str(path), "--log", str(tmp_path))
     assert code == 0 and err == ""
 
 
@@ -109,8 +113,11 @@ def test_append_of_a_bad_batch_leaves_the_log_byte_identical(
     good = write_jsonl(tmp_path / "good.jsonl", basics())
     assert run(capsys, "append", str(good), "--log", str(empty_log))[0] == 0
     before = (empty_log / "log.jsonl").read_bytes()
-    batch = [person("person:hitler", "Adolf Hitler"), life("person:hitler", "born", "1889-04-20"),
-             {**life("person:hitler", "died", "1945-04-30"), "citations": cite("source:nowhere")}]
+    batch = [
+        person("person:hitler", "Adolf Hitler"),
+        life("person:hitler", "born", "1889-04-20"),
+        {**life("person:hitler", "died", "1945-04-30"), "citations": cite("source:nowhere")},
+    ]
     bad = write_jsonl(tmp_path / "bad.jsonl", batch)
     code, _, err = run(capsys, "append", str(bad), "--log", str(empty_log))
     assert code == 1
@@ -135,7 +142,9 @@ def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe{{{")
     result = subprocess.run(
         [sys.executable, "-m", "fonds", "validate", str(path), "--log", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and f"{path}:1: /:" in result.stderr

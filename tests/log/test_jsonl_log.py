@@ -17,7 +17,9 @@ from tests.helpers import basics, life, person
 def _filled(directory: Path) -> JsonlLog:
     log = JsonlLog.init(directory)
     log.append(basics())
-    log.append([person("person:hitler", "Adolf Hitler"), life("person:hitler", "born", "1889-04-20")])
+    log.append(
+        [person("person:hitler", "Adolf Hitler"), life("person:hitler", "born", "1889-04-20")]
+    )
     return log
 
 
@@ -78,7 +80,9 @@ def test_an_interrupted_append_is_rolled_back_to_the_exact_bytes(tmp_path: Path)
     assert JsonlLog(directory).verify() == []
 
 
-def test_a_failed_write_leaves_the_log_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_log_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     directory = tmp_path / "log"
     log = _filled(directory)
     path = directory / LOG_FILE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_appended_records_read_back_in_order_with_sequence_and_chain(log: LogSto
     assert [e.id for e in read] == [e.id for e in entries]
     assert [dict(e.document) for e in read] == basics()
     assert read[1].prev == read[0].hash
-    assert all(a.time < b.time for a, b in zip(read, read[1:], strict=False))
+    assert all(a.time < b.time for a, b in itertools.pairwise(read))
     head = log.head()
     assert head is not None and head.seq == 4 and head.hash == read[-1].hash
 
@@ -44,8 +45,10 @@ def test_appended_records_read_back_in_order_with_sequence_and_chain(log: LogSto
 def test_a_batch_with_one_bad_record_appends_nothing(log: LogStore) -> None:
     log.append(basics())
     before = [e.hash for e in log.entries()]
-    bad = [person("person:ribbentrop", "Joachim von Ribbentrop"),
-           life("person:ribbentrop", "born", "1893-13-30")]
+    bad = [
+        person("person:ribbentrop", "Joachim von Ribbentrop"),
+        life("person:ribbentrop", "born", "1893-13-30"),
+    ]
     with pytest.raises(InvalidRecordError) as caught:
         log.append(bad)
     assert [p.code for p in caught.value.problems] == ["date-unparseable"]

@@ -9,27 +9,35 @@ from pathlib import Path
 import click
 import orjson
 
-from fonds.cli.common import emit, error_line, format_option, log_option, open_log
+from fonds.cli.common import F, emit, error_line, format_option, log_option, open_log
 from fonds.log.jsonl import LOG_FILE, JsonlLog
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import InvalidRecordError, Problem, UsageError
 from fonds.validate import Limits, ValidationReport, iter_file_lines, validate_lines
 
-
 _DEFAULT = Limits()
 
 
-def limits_options(function):  # type: ignore[no-untyped-def]
+def limits_options(function: F) -> F:
     function = click.option(
-        "--max-line-bytes", type=click.IntRange(1), default=_DEFAULT.max_line_bytes,
-        show_default=True, help="Longest line accepted.",
+        "--max-line-bytes",
+        type=click.IntRange(1),
+        default=_DEFAULT.max_line_bytes,
+        show_default=True,
+        help="Longest line accepted.",
     )(function)
     function = click.option(
-        "--max-depth", type=click.IntRange(1), default=_DEFAULT.max_depth, show_default=True,
+        "--max-depth",
+        type=click.IntRange(1),
+        default=_DEFAULT.max_depth,
+        show_default=True,
         help="Deepest JSON nesting accepted.",
     )(function)
     return click.option(
-        "--max-records", type=click.IntRange(1), default=_DEFAULT.max_records, show_default=True,
+        "--max-records",
+        type=click.IntRange(1),
+        default=_DEFAULT.max_records,
+        show_default=True,
         help="Most records accepted in one batch.",
     )(function)
 
@@ -89,8 +97,12 @@ def init(directory: Path) -> None:
 @format_option("text", "json", "github")
 @limits_options
 def validate(
-    paths: tuple[Path, ...], log_dir: Path, output_format: str,
-    max_line_bytes: int, max_depth: int, max_records: int,
+    paths: tuple[Path, ...],
+    log_dir: Path,
+    output_format: str,
+    max_line_bytes: int,
+    max_depth: int,
+    max_records: int,
 ) -> None:
     """Check contributed records (JSON Lines) against the schemas, the vocabulary and the log.
 
@@ -124,8 +136,12 @@ def validate(
 @format_option("text", "json", "github")
 @limits_options
 def append(
-    paths: tuple[Path, ...], log_dir: Path, output_format: str,
-    max_line_bytes: int, max_depth: int, max_records: int,
+    paths: tuple[Path, ...],
+    log_dir: Path,
+    output_format: str,
+    max_line_bytes: int,
+    max_depth: int,
+    max_records: int,
 ) -> None:
     """Validate records, then append them all to the log, or none."""
     limits = _limits(max_line_bytes, max_depth, max_records)
@@ -157,8 +173,10 @@ def verify(log_dir: Path, output_format: str, deep: bool) -> None:
         head = log.head()
         count = head.seq if head else 0
         what = "chain and records" if deep else "chain"
-        emit(f"{log_dir}: {count} entries, {what} verified"
-             + (f", head {head.hash[:12]}" if head else ""))
+        emit(
+            f"{log_dir}: {count} entries, {what} verified"
+            + (f", head {head.hash[:12]}" if head else "")
+        )
     elif not problems and output_format == "json":
         emit("[]")
     sys.exit(1 if problems else 0)

@@ -189,8 +189,13 @@ class LogStore(ABC):
                 )
             yield (
                 Entry(
-                    header.seq, header.time, header.prev, header.vocab, header.id,
-                    header.hash, loads(body),
+                    header.seq,
+                    header.time,
+                    header.prev,
+                    header.vocab,
+                    header.id,
+                    header.hash,
+                    loads(body),
                 ),
                 after,
             )
@@ -276,8 +281,9 @@ class LogStore(ABC):
                 )
                 stored.append(line)
                 entries.append(
-                    Entry(seq, time, prev, self.vocabulary_hash, record_id, entry_hash,
-                          item.document)
+                    Entry(
+                        seq, time, prev, self.vocabulary_hash, record_id, entry_hash, item.document
+                    )
                 )
                 prev = entry_hash
             if stored:
@@ -308,8 +314,10 @@ class LogStore(ABC):
                     found = self._revalidate(entry, replay)
                     if found:
                         return found[:1]
-                    replay.add([(entry.seq, entry.id, dict(entry.document))],
-                               (entry.seq, entry.hash, after))
+                    replay.add(
+                        [(entry.seq, entry.id, dict(entry.document))],
+                        (entry.seq, entry.hash, after),
+                    )
         except LogIntegrityError as exc:
             return [exc.problem]
         finally:
@@ -318,7 +326,10 @@ class LogStore(ABC):
         if last is not None and last.vocab != self.vocabulary_hash:
             return [
                 Problem(
-                    self._vocabulary_location(), None, "/", "vocabulary-changed",
+                    self._vocabulary_location(),
+                    None,
+                    "/",
+                    "vocabulary-changed",
                     f"the vocabulary differs from the one entry {last.seq} was checked "
                     f"against (sha256 {last.vocab[:12]}…, now {self.vocabulary_hash[:12]}…)",
                 )
@@ -328,9 +339,7 @@ class LogStore(ABC):
     def _revalidate(self, entry: Entry, replay: LogIndex) -> list[Problem]:
         line = orjson.dumps(entry.document)
         report = validate_lines([(self.location, entry.seq, line)], self.vocabulary, replay)
-        return [
-            attrs.evolve(p, message=f"entry {entry.seq}: {p.message}") for p in report.problems
-        ]
+        return [attrs.evolve(p, message=f"entry {entry.seq}: {p.message}") for p in report.problems]
 
     def _vocabulary_location(self) -> str:
         return f"{self.location}/vocabulary.json"

@@ -47,7 +47,7 @@ class LogIndex:
     def reset(self) -> None:
         with self._db:
             for table in ("meta", "entities", "records", "life"):
-                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                self._db.execute(f"DELETE FROM {table}")
 
     def add(
         self,
@@ -92,9 +92,7 @@ class LogIndex:
         return None if row is None else str(row[0])
 
     def declaration_of(self, entity_id: str) -> str | None:
-        row = self._db.execute(
-            "SELECT record FROM entities WHERE id = ?", (entity_id,)
-        ).fetchone()
+        row = self._db.execute("SELECT record FROM entities WHERE id = ?", (entity_id,)).fetchone()
         return None if row is None else str(row[0])
 
     def record_seq(self, record_id: str) -> int | None:
@@ -110,4 +108,6 @@ class LogIndex:
         ]
 
     def entity_ids(self, kind: str) -> Iterable[str]:
-        return [str(r[0]) for r in self._db.execute("SELECT id FROM entities WHERE kind = ?", (kind,))]
+        return [
+            str(r[0]) for r in self._db.execute("SELECT id FROM entities WHERE kind = ?", (kind,))
+        ]

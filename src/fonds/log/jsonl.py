@@ -166,7 +166,10 @@ class JsonlLog(LogStore):
             lines = handle.read(limit).count(b"\n") + 1
         return [
             Problem(
-                str(self.path), lines, "/", "torn-line",
+                str(self.path),
+                lines,
+                "/",
+                "torn-line",
                 "the last line is incomplete (no newline): an append was cut off or the file "
                 "was edited; restore it from a copy or remove the partial line",
             )

@@ -54,11 +54,13 @@ def _build_converter() -> cattrs.Converter:
     # Absent stays absent: every optional field defaults to None.
     conv.register_unstructure_hook_factory(
         lambda cls: hasattr(cls, "__attrs_attrs__"),
-        lambda cls: make_dict_unstructure_fn(
-            cls, conv, _cattrs_omit_if_default=True, schema=override(omit_if_default=False)
-        )
-        if "schema" in {a.name for a in cls.__attrs_attrs__}
-        else make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True),
+        lambda cls: (
+            make_dict_unstructure_fn(
+                cls, conv, _cattrs_omit_if_default=True, schema=override(omit_if_default=False)
+            )
+            if "schema" in {a.name for a in cls.__attrs_attrs__}
+            else make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+        ),
     )
     return conv
 
