@@ -1,0 +1,479 @@
+"""The questions researchers ask, as pure functions of a :class:`ViewState` and a point of the log.
+
+Every answer is plain data (dicts and lists of JSON values) using entity ids and EDTF strings;
+every fact in it carries its ``sources``. Only records standing at the chosen point count:
+a record superseded or retracted by then is left out (``history`` shows it).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from fonds.model.dates import DateError, parse_date
+from fonds.model.dates import format_date as _format_date
+from fonds.model.vocabulary import Vocabulary
+from fonds.problems import FondsError, UsageError
+from fonds.views.state import ViewState
+
+__all__ = ["Query", "TimelineFilter", "UnknownIdError"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ENTITY_PREFIXES = ("person", "place", "event", "source", "agent")
+
+
+class UnknownIdError(FondsError):
+    """An id the log does not hold; ``suggestions`` are the closest known ids."""
+
+    def __init__(self, entity_id: str, suggestions: list[str]) -> None:
+        self.entity_id = entity_id
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"{entity_id}: not in the log{hint}")
+
+
+@attrs.frozen(slots=True)
+class TimelineFilter:
+    """Which timeline entries to keep. Dates are EDTF; a partly known date counts when its
+    bounds overlap the range."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    person: str | None = None
+    place: str | None = None
+    flag: str | None = None
+    min_confidence: str | None = None
+
+
+def _iso(seconds: int | None) -> str | None:
+    if seconds is None or abs(seconds) >= 1 << 61:
+        return None
+    try:
+        return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    except OverflowError:
+        return None
+
+
+class Query:
+    """The views of one state, as of one point of the log."""
+
+    def __init__(self, state: ViewState, vocabulary: Vocabulary, as_of: object = None) -> None:
+        self.state = state
+        self.vocabulary = vocabulary
+        self.limit = state.limit(as_of)
+
+    # -- building blocks ----------------------------------------------------------------
+    def document(self, seq: int) -> Mapping[str, Any]:
+        return self.state.document(seq)
+
+    def known_ids(self, prefix: str | None = None) -> list[str]:
+        return sorted(
+            entity
+            for entity, seqs in self.state.declarations.items()
+            if seqs[0] <= self.limit and (prefix is None or entity.startswith(prefix + ":"))
+        )
+
+    def require(self, entity_id: str) -> int:
+        """The declaration of ``entity_id`` as of the limit; :class:`UnknownIdError` if none."""
+        seq = self.state.declaration(entity_id, self.limit)
+        if seq is not None:
+            return seq
+        prefix = entity_id.split(":", 1)[0] if ":" in entity_id else None
+        pool = self.known_ids(prefix if prefix in _ENTITY_PREFIXES else None)
+        close = difflib.get_close_matches(entity_id, pool, n=3, cutoff=0.5)
+        if not close and prefix not in _ENTITY_PREFIXES:
+            close = difflib.get_close_matches(entity_id, self.known_ids(), n=3, cutoff=0.3)
+        raise UnknownIdError(entity_id, close)
+
+    def label(self, entity_id: str, lang: str = "en") -> str:
+        seq = self.state.declaration(entity_id, self.limit)
+        if seq is None:
+            return entity_id
+        document = self.document(seq)
+        if document["kind"] == "source":
+            return str(document["title"])
+        labels: Mapping[str, str] = document.get("labels", {})
+        return labels.get(lang) or next(iter(labels.values()), entity_id)
+
+    def fact(self, seq: int) -> dict[str, Any]:
+        """A record as a fact: identity, kind, confidence, flags, note and its sources."""
+        document = self.document(seq)
+        result: dict[str, Any] = {
+            "record": self.state.ids[seq],
+            "seq": seq,
+            "recorded": self.state.times[seq],
+            "kind": document["kind"],
+        }
+        for key in ("confidence", "flags", "note"):
+            if key in document:
+                result[key] = document[key]
+        result["sources"] = [dict(c) for c in document.get("citations", ())]
+        return result
+
+    def _dated(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        if "date" not in document:
+            return {}
+        text = document["date"]
+        calendar = document.get("calendar") or "gregorian"
+        try:
+            info = parse_date(text, calendar)
+        except DateError:
+            return {"date": text}
+        result: dict[str, Any] = {"date": text}
+        if calendar != "gregorian":
+            result["calendar"] = calendar
+        result.update(
+            display=_format_date(info),
+            precision=info.precision,
+            uncertain=info.uncertain,
+            approximate=info.approximate,
+            earliest=_iso(info.lower),
+            latest=_iso(info.upper),
+        )
+        return result
+
+    def _visible(self, seqs: Iterable[int]) -> list[int]:
+        return [seq for seq in seqs if self.state.active(seq, self.limit)]
+
+    def summary(self, document: Mapping[str, Any]) -> str:
+        kind = document["kind"]
+        if kind == "event":
+            return self.label(document["id"])
+        if kind == "participation":
+            return (
+                f"{self.label(document['person'])} — {document['role']} — "
+                f"{self.label(document['event'])}"
+            )
+        if kind == "quotation":
+            return f"{self.label(document['speaker'])}: “{document['text']}”"
+        if kind == "attribute":
+            value = document.get("value")
+            tail = f": {value}" if value else ""
+            return f"{self.label(document['subject'])} — {document['property']}{tail}"
+        if kind == "relation":
+            return (
+                f"{self.label(document['subject'])} — {document['predicate']} — "
+                f"{self.label(document['object'])}"
+            )
+        return str(kind)
+
+    # -- timeline ----------------------------------------------------------------------
+    def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[dict[str, Any]]:  # noqa: B008
+        """Events and dated assertions in historical order (bounds, then time, then log)."""
+        low, high = self._range(where.date_from, where.date_to)
+        keep = self._subject_filter(where)
+        min_rank = self._rank(where.min_confidence) if where.min_confidence else None
+        entries: list[dict[str, Any]] = []
+        for lower, upper, seq in self.state.dated_in_order():
+            if upper < low or lower > high or not self.state.active(seq, self.limit):
+                continue
+            if keep is not None and seq not in keep:
+                continue
+            document = self.document(seq)
+            if where.flag is not None and where.flag not in document.get("flags", ()):
+                continue
+            if min_rank is not None:
+                if self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank:
+                    continue
+            entry = self._dated(document)
+            entry["summary"] = self.summary(document)
+            entry["subjects"] = sorted(_subjects(document))
+            entry.update(self.fact(seq))
+            entries.append(entry)
+        return entries
+
+    def _rank(self, term: str) -> int:
+        if not self.vocabulary.knows("confidence", term):
+            raise UsageError(
+                f"--min-confidence {term!r}: expected one of {', '.join(self.vocabulary.confidence)}"
+            )
+        return self.vocabulary.confidence_rank(term)
+
+    def _range(self, date_from: str | None, date_to: str | None) -> tuple[int, int]:
+        low, high = -(1 << 62), 1 << 62
+        for text, name in ((date_from, "--from"), (date_to, "--to")):
+            if text is None:
+                continue
+            try:
+                info = parse_date(text)
+            except DateError as exc:
+                raise UsageError(f"{name} {text!r}: {exc}") from None
+            if name == "--from" and info.lower is not None:
+                low = info.lower
+            if name == "--to" and info.upper is not None:
+                high = info.upper
+        return low, high
+
+    def _subject_filter(self, where: TimelineFilter) -> set[int] | None:
+        keep: set[int] | None = None
+        for entity in (where.person, where.place):
+            if entity is None:
+                continue
+            self.require(entity)
+            seqs = set(self.state.mentions.get(entity, ()))
+            # an event counts for a person who took part in it, or a place where it happened
+            for seq in list(seqs):
+                document = self.document(seq)
+                event = document.get("event")
+                if document["kind"] in ("participation", "quotation") and event:
+                    seqs.update(self.state.declarations.get(event, ()))
+            keep = seqs if keep is None else keep & seqs
+        return keep
+
+    # -- entities ----------------------------------------------------------------------
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """Everything the log says about one entity (person, place, event, source, agent)."""
+        declaration = self.require(entity_id)
+        document = self.document(declaration)
+        result: dict[str, Any] = {"id": entity_id, "kind": document["kind"]}
+        if "labels" in document:
+            result["labels"] = dict(document["labels"])
+        if "external_ids" in document:
+            result["external_ids"] = dict(document["external_ids"])
+        result.update(self._dated(document))
+        result["declaration"] = self.fact(declaration)
+        attributes: dict[str, list[dict[str, Any]]] = {}
+        participations: list[dict[str, Any]] = []
+        said: list[dict[str, Any]] = []
+        received: list[dict[str, Any]] = []
+        at_event: list[dict[str, Any]] = []
+        relations: list[dict[str, Any]] = []
+        mentioned: list[dict[str, Any]] = []
+        for seq in self._visible(self.state.mentions.get(entity_id, ())):
+            if seq == declaration:
+                continue
+            doc = self.document(seq)
+            kind = doc["kind"]
+            item = {**self._dated(doc), **self._fields(doc), **self.fact(seq)}
+            if kind == "attribute" and doc["subject"] == entity_id:
+                attributes.setdefault(doc["property"], []).append(item)
+            elif kind == "participation":
+                if "date" not in doc:
+                    event_seq = self.state.declaration(doc["event"], self.limit)
+                    if event_seq is not None:
+                        item.update(self._dated(self.document(event_seq)))
+                item["label"] = self.label(
+                    doc["event"] if doc["person"] == entity_id else doc["person"]
+                )
+                participations.append(item)
+            elif kind == "quotation" and doc["speaker"] == entity_id:
+                said.append(item)
+            elif kind == "quotation" and entity_id in doc.get("addressees", ()):
+                received.append(item)
+            elif kind == "quotation":
+                at_event.append(item)
+            elif kind == "relation":
+                other = doc["object"] if doc["subject"] == entity_id else doc["subject"]
+                item["direction"] = "out" if doc["subject"] == entity_id else "in"
+                item["label"] = self.label(other)
+                relations.append(item)
+            else:
+                mentioned.append(item)
+        if document["kind"] == "person":
+            result["names"] = self._names(document, attributes.get("name-variant", []))
+            result["life"] = {
+                "born": attributes.pop("born", []),
+                "died": attributes.pop("died", []),
+            }
+            result["events"] = sorted(participations, key=lambda p: p.get("earliest") or "")
+            result["quotations"] = {"said": said, "received": received}
+        else:
+            result["participants" if document["kind"] == "event" else "participations"] = (
+                participations
+            )
+            result["quotations"] = said + received + at_event
+        result["attributes"] = attributes
+        result["relations"] = relations
+        if mentioned:
+            result["records"] = mentioned
+        if document["kind"] == "source":
+            result["source"] = {k: v for k, v in document.items() if k not in ("kind", "schema")}
+        result["sources"] = sorted(
+            {c["source"] for section in _facts_in(result) for c in section["sources"]}
+        )
+        result["conflicts"] = self.conflicts(subject=entity_id)
+        return result
+
+    def _fields(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        skip = {"kind", "schema", "citations", "confidence", "flags", "note", "recorded_by"}
+        skip |= {"date", "calendar"}
+        return {k: v for k, v in document.items() if k not in skip}
+
+    def _names(self, document: Mapping[str, Any], variants: list[dict[str, Any]]) -> dict[str, Any]:
+        by_language: dict[str, dict[str, Any]] = {
+            lang: {"label": text, "variants": []} for lang, text in document["labels"].items()
+        }
+        for variant in variants:
+            lang = variant.get("language", "und")
+            by_language.setdefault(lang, {"label": None, "variants": []})["variants"].append(
+                {
+                    "value": variant.get("value"),
+                    "flags": variant.get("flags", []),
+                    "record": variant["record"],
+                    "sources": variant["sources"],
+                }
+            )
+        return by_language
+
+    # -- sources -----------------------------------------------------------------------
+    def source_impact(self, source_id: str) -> dict[str, Any]:
+        """Every record citing the source (or a part of it), and which facts would be left
+        with no source at all if it were withdrawn."""
+        self.require(source_id)
+        withdrawn = self._parts(source_id)
+        citing: set[int] = set()
+        for source in withdrawn:
+            citing.update(self._visible(self.state.citing.get(source, ())))
+        records: list[dict[str, Any]] = []
+        orphaned: list[dict[str, Any]] = []
+        for seq in sorted(citing):
+            document = self.document(seq)
+            item = {"summary": self.summary(document), **self._dated(document), **self.fact(seq)}
+            records.append(item)
+            if all(c["source"] in withdrawn for c in document.get("citations", ())):
+                orphaned.append(item)
+        return {
+            "id": source_id,
+            "title": self.label(source_id),
+            "parts": sorted(withdrawn - {source_id}),
+            "records": records,
+            "would_lose_all_sources": orphaned,
+            "counts": {"citing": len(records), "would_lose_all_sources": len(orphaned)},
+        }
+
+    def _parts(self, source_id: str) -> set[str]:
+        found = {source_id}
+        changed = True
+        while changed:
+            changed = False
+            for entity, seqs in self.state.declarations.items():
+                if entity in found or not entity.startswith("source:"):
+                    continue
+                seq = self.state.declaration(entity, self.limit)
+                if seq is not None and self.document(seq).get("part_of") in found:
+                    found.add(entity)
+                    changed = True
+        return found
+
+    # -- conflicts ---------------------------------------------------------------------
+    def conflicts(self, subject: str | None = None) -> list[dict[str, Any]]:
+        """Subjects and properties on which records disagree, side by side.
+
+        Single-valued properties (those whose value is a date: born, died, ...) conflict when
+        two claims differ. A supersession resolves a conflict; otherwise the claim with the
+        higher confidence is preferred, when one is higher.
+        """
+        single = {p for p, v in self.vocabulary.property_values.items() if v == "date"}
+        groups: dict[tuple[str, str], list[int]] = {}
+        subjects = [subject] if subject else list(self.state.mentions)
+        for entity in subjects:
+            for seq in self.state.mentions.get(entity, ()):
+                if seq > self.limit or self.state.kinds[seq] != "attribute":
+                    continue
+                document = self.document(seq)
+                if document["subject"] != entity or document["property"] not in single:
+                    continue
+                status = self.state.status(seq, self.limit)
+                if status is not None and status.kind == "retract":
+                    continue
+                groups.setdefault((entity, document["property"]), []).append(seq)
+        found: list[dict[str, Any]] = []
+        for (entity, prop), seqs in sorted(groups.items()):
+            claims = {_claim(self.document(seq)) for seq in seqs}
+            if len(claims) < 2:
+                continue
+            active = [seq for seq in seqs if self.state.active(seq, self.limit)]
+            sides = []
+            for seq in seqs:
+                item = {**self._dated(self.document(seq)), **self.fact(seq)}
+                value = self.document(seq).get("value")
+                if value is not None:
+                    item["value"] = value
+                correction = self.state.status(seq, self.limit)
+                item["status"] = "active" if correction is None else "superseded"
+                if correction is not None and correction.replacement is not None:
+                    item["superseded_by"] = self.state.ids[correction.replacement]
+                sides.append(item)
+            preferred, reason = self._preferred(active, len(seqs))
+            found.append(
+                {
+                    "subject": entity,
+                    "label": self.label(entity),
+                    "property": prop,
+                    "open": len({_claim(self.document(s)) for s in active}) > 1,
+                    "claims": sides,
+                    "preferred": self.state.ids[preferred] if preferred else None,
+                    "preferred_because": reason,
+                }
+            )
+        return found
+
+    def _preferred(self, active: list[int], total: int) -> tuple[int | None, str | None]:
+        if len(active) == 1 and total > 1:
+            return active[0], "supersession"
+        ranks = {
+            seq: self.vocabulary.confidence_rank(self.document(seq).get("confidence", ""))
+            for seq in active
+        }
+        best = max(ranks.values(), default=-1)
+        top = [seq for seq, rank in ranks.items() if rank == best]
+        if len(top) == 1 and len(active) > 1:
+            return top[0], "confidence"
+        return None, None
+
+    # -- history -----------------------------------------------------------------------
+    def history(self, entity_id: str) -> list[dict[str, Any]]:
+        """Every record about an entity in log order, with what superseded or retracted it."""
+        self.require(entity_id)
+        seqs = {s for s in self.state.mentions.get(entity_id, ()) if s <= self.limit}
+        for seq in list(seqs):
+            seqs.update(c.seq for c in self.state.corrections.get(seq, ()) if c.seq <= self.limit)
+        rows: list[dict[str, Any]] = []
+        for seq in sorted(seqs):
+            document = self.document(seq)
+            row = {"summary": self.summary(document), **self._dated(document), **self.fact(seq)}
+            if document["kind"] in ("supersede", "retract"):
+                row["target"] = document["target"]
+                row["reason"] = document["reason"]
+                if "replacement" in document:
+                    row["replacement"] = document["replacement"]
+            correction = self.state.status(seq, self.limit)
+            row["status"] = "active"
+            if correction is not None:
+                row["status"] = "superseded" if correction.kind == "supersede" else "retracted"
+                row["corrected_by"] = self.state.ids[correction.seq]
+                row["reason"] = correction.reason
+            rows.append(row)
+        return rows
+
+
+def _claim(document: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        document.get("date"),
+        document.get("calendar") or "gregorian",
+        document.get("value"),
+        document.get("place"),
+    )
+
+
+def _subjects(document: Mapping[str, Any]) -> set[str]:
+    from fonds.views.state import _mentions
+
+    return _mentions(document)
+
+
+def _facts_in(view: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    """Every fact (a dict with ``sources``) anywhere in a view."""
+    stack: list[Any] = [view]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            if "sources" in item and isinstance(item["sources"], list) and "record" in item:
+                yield item
+            stack.extend(v for k, v in item.items() if k != "conflicts")
+        elif isinstance(item, list):
+            stack.extend(item)
