@@ -162,7 +162,7 @@ class Query:
         return str(kind)
 
     # -- timeline ----------------------------------------------------------------------
-    def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[dict[str, Any]]:  # noqa: B008
+    def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[dict[str, Any]]:
         """Events and dated assertions in historical order (bounds, then time, then log)."""
         low, high = self._range(where.date_from, where.date_to)
         keep = self._subject_filter(where)
@@ -176,9 +176,9 @@ class Query:
             document = self.document(seq)
             if where.flag is not None and where.flag not in document.get("flags", ()):
                 continue
-            if min_rank is not None:
-                if self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank:
-                    continue
+            rank = self.vocabulary.confidence_rank(document.get("confidence", ""))
+            if min_rank is not None and rank < min_rank:
+                continue
             entry = self._dated(document)
             entry["summary"] = self.summary(document)
             entry["subjects"] = sorted(_subjects(document))
@@ -188,9 +188,8 @@ class Query:
 
     def _rank(self, term: str) -> int:
         if not self.vocabulary.knows("confidence", term):
-            raise UsageError(
-                f"--min-confidence {term!r}: expected one of {', '.join(self.vocabulary.confidence)}"
-            )
+            scale = ", ".join(self.vocabulary.confidence)
+            raise UsageError(f"--min-confidence {term!r}: expected one of {scale}")
         return self.vocabulary.confidence_rank(term)
 
     def _range(self, date_from: str | None, date_to: str | None) -> tuple[int, int]:
@@ -350,7 +349,7 @@ class Query:
         changed = True
         while changed:
             changed = False
-            for entity, seqs in self.state.declarations.items():
+            for entity in self.state.declarations:
                 if entity in found or not entity.startswith("source:"):
                     continue
                 seq = self.state.declaration(entity, self.limit)

@@ -194,7 +194,7 @@ class ViewState:
     @classmethod
     def from_bytes(cls, data: bytes) -> ViewState | None:
         try:
-            version, payload = pickle.loads(data)  # noqa: S301 - our own cache file
+            version, payload = pickle.loads(data)  # our own cache file, in the log's directory
         except Exception:
             return None
         if version != _SNAPSHOT_VERSION:
@@ -223,22 +223,16 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         return state
     snapshot_path = log.directory / CACHE_DIR / "views.pickle"
     head = log.head()
-    state = _read_snapshot(snapshot_path) if use_snapshot else None
-    if state is not None and head is not None and state.head_seq > head.seq:
-        state = None
-    if state is not None and head is not None and state.head_seq == head.seq:
-        if state.head_hash != head.hash:
-            state = None
-    start = 0
-    if state is not None and head is not None and state.head_seq < head.seq:
-        start = state.position
-        first = next(log._lines(start), None)
-        if first is None or split_line(first[0])[0].prev != state.head_hash:
-            state, start = None, 0
-    if state is None:
-        state, start = ViewState(), 0
-    if head is None and state.head_seq:
-        state = ViewState()
+    cached = _read_snapshot(snapshot_path) if use_snapshot else None
+    state, start = ViewState(), 0
+    if cached is not None and head is not None:
+        if cached.head_seq == head.seq and cached.head_hash == head.hash:
+            state, start = cached, cached.position
+        elif cached.head_seq < head.seq:
+            # only if the snapshot's head is still the entry before the ones it lacks
+            following = next(log._lines(cached.position), None)
+            if following is not None and split_line(following[0])[0].prev == cached.head_hash:
+                state, start = cached, cached.position
     if head is not None and state.head_seq != head.seq:
         position = start
         with _gc_paused():
