@@ -1,0 +1,264 @@
+"""The fonds benchmark: one command, one table, fonds beside the floor and a peer.
+
+    python benchmarks/run.py                      # N = 10k, 100k, 1M
+    python benchmarks/run.py --sizes 10000 --json
+
+For each N, in a fresh process (so peak memory is its own), on the same generated records:
+validated append, trusted load, verify, first build of the views (timeline, person index),
+rebuild on the unchanged log, update after appending 100 records, latency of a person view and
+of a one-day timeline query, peak RSS and bytes per record; and two references: the floor
+(read the log file, decode each line with orjson, nothing else) and the peer (the
+eventsourcing library storing the same records as events in SQLite and replaying them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import Generator, write_log  # noqa: E402
+
+from fonds.log.jsonl import LOG_FILE, JsonlLog  # noqa: E402
+from fonds.views import Views  # noqa: E402
+
+APPEND_BATCH = 10_000
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def floor(path: Path) -> int:
+    """Read the file and decode each line with orjson: the least any load must do."""
+    loads = orjson.loads
+    count = 0
+    gc.disable()
+    try:
+        with path.open("rb") as handle:
+            for line in handle:
+                loads(line)
+                count += 1
+    finally:
+        gc.enable()
+    return count
+
+
+def trusted_load(log: JsonlLog) -> int:
+    count = 0
+    gc.disable()
+    try:
+        for _ in log.entries():
+            count += 1
+    finally:
+        gc.enable()
+    return count
+
+
+def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
+    results: dict[str, Any] = {"n": n}
+    log_dir = directory / "log"
+    seconds, _ = _timed(lambda: write_log(log_dir, Generator(n).records(n)))
+    results["generate_s"] = seconds
+    log = JsonlLog(log_dir)
+    results["log_bytes"] = (log_dir / LOG_FILE).stat().st_size
+
+    # validated append of the same kind of records into a fresh log
+    appended = min(n, append_cap)
+    fresh = JsonlLog.init(directory / "append")
+    records = list(Generator(n).records(appended))
+
+    def append_all() -> None:
+        for start in range(0, len(records), APPEND_BATCH):
+            fresh.append(records[start : start + APPEND_BATCH])
+
+    seconds, _ = _timed(append_all)
+    results["append_records"] = appended
+    results["append_rps"] = appended / seconds
+    del records
+
+    seconds, count = _timed(lambda: floor(log_dir / LOG_FILE))
+    results["floor_rps"] = count / seconds
+    seconds, count = _timed(lambda: trusted_load(log))
+    results["load_rps"] = count / seconds
+    seconds, problems = _timed(lambda: log.verify())
+    assert problems == [], problems
+    results["verify_rps"] = n / seconds
+
+    before = _rss_mib()
+    gc.collect()
+    seconds, views = _timed(lambda: Views(JsonlLog(log_dir), use_snapshot=True))
+    results["build_s"] = seconds
+    results["load_and_build_rps"] = n / seconds
+    results["bytes_per_record"] = max(0.0, (_rss_mib() - before) * 1024 * 1024 / n)
+    seconds, _ = _timed(lambda: Views(JsonlLog(log_dir)))
+    results["rebuild_s"] = seconds
+    extra = list(Generator(n + 1).records(101))[1:]  # skip its agent: already declared
+    JsonlLog(log_dir).append(extra)
+    seconds, views = _timed(lambda: Views(JsonlLog(log_dir)))
+    results["update_s"] = seconds
+
+    rng = random.Random(7)
+    people = [p for p in views.state.declarations if p.startswith("person:")]
+    samples = [rng.choice(people) for _ in range(20)]
+    seconds, _ = _timed(lambda: [views.person(p) for p in samples])
+    results["person_ms"] = seconds / len(samples) * 1000
+    days = [f"{rng.randint(1700, 1990):04d}-{rng.randint(1, 12):02d}-15" for _ in range(20)]
+    seconds, sizes = _timed(lambda: [len(views.timeline(date_from=d, date_to=d)) for d in days])
+    results["one_day_ms"] = seconds / len(days) * 1000
+    results["one_day_entries"] = sum(sizes) / len(sizes)
+    results["peak_rss_mib"] = _peak_mib()
+    return results
+
+
+def measure_peer(n: int, directory: Path) -> dict[str, Any]:
+    """eventsourcing 9.x with SQLite: the same records as events of one aggregate."""
+    os.environ["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+    os.environ["SQLITE_DBNAME"] = str(directory / "peer.sqlite")
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate, event
+
+    class Archive(Aggregate):
+        def __init__(self) -> None:
+            self.count = 0
+
+        @event("RecordAppended")
+        def append(self, document: dict[str, Any]) -> None:
+            self.count += 1
+
+    app: Application = Application()
+    archive = Archive()
+
+    def store() -> None:
+        pending = 0
+        for document in Generator(n).records(n):
+            archive.append(document)
+            pending += 1
+            if pending >= APPEND_BATCH:
+                app.save(archive)
+                pending = 0
+        app.save(archive)
+
+    seconds, _ = _timed(store)
+    save_rps = n / seconds
+    gc.disable()
+    try:
+        seconds, replayed = _timed(lambda: app.repository.get(archive.id))
+    finally:
+        gc.enable()
+    assert replayed.count == n
+    return {"peer_save_rps": save_rps, "peer_replay_rps": n / seconds}
+
+
+def _child(n: int, what: str, append_cap: int) -> dict[str, Any]:
+    directory = Path(tempfile.mkdtemp(prefix=f"fonds-bench-{n}-"))
+    try:
+        if what == "fonds":
+            return measure_fonds(n, directory, append_cap)
+        return measure_peer(n, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def run(n: int, append_cap: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for what in ("fonds", "peer"):
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", what, "--sizes", str(n),
+             "--append-cap", str(append_cap)],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        results.update(json.loads(output))
+    results["load_build_vs_floor"] = results["load_and_build_rps"] / results["floor_rps"]
+    results["load_vs_peer_replay"] = results["load_and_build_rps"] / results["peer_replay_rps"]
+    results["rebuild_speedup"] = results["build_s"] / results["rebuild_s"]
+    results["update_speedup"] = results["build_s"] / results["update_s"]
+    return results
+
+
+ROWS = [
+    ("validated append (records/s)", "append_rps", "{:,.0f}"),
+    ("  records appended", "append_records", "{:,}"),
+    ("trusted load, chain checked (records/s)", "load_rps", "{:,.0f}"),
+    ("fonds verify (records/s)", "verify_rps", "{:,.0f}"),
+    ("first build: load + views (s)", "build_s", "{:.2f}"),
+    ("first build: load + views (records/s)", "load_and_build_rps", "{:,.0f}"),
+    ("rebuild, unchanged log (s)", "rebuild_s", "{:.3f}"),
+    ("update after appending 100 (s)", "update_s", "{:.3f}"),
+    ("person view (ms)", "person_ms", "{:.2f}"),
+    ("one-day timeline query (ms)", "one_day_ms", "{:.2f}"),
+    ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),
+    ("views memory (bytes/record)", "bytes_per_record", "{:,.0f}"),
+    ("floor: read + orjson per line (records/s)", "floor_rps", "{:,.0f}"),
+    ("peer: eventsourcing+SQLite save (records/s)", "peer_save_rps", "{:,.0f}"),
+    ("peer: eventsourcing+SQLite replay (records/s)", "peer_replay_rps", "{:,.0f}"),
+    ("ratio: load+build / floor (target ≥ 0.5)", "load_build_vs_floor", "{:.2f}"),
+    ("ratio: load+build / peer replay (target ≥ 3)", "load_vs_peer_replay", "{:.2f}"),
+    ("ratio: first build / rebuild (target ≥ 20)", "rebuild_speedup", "{:.0f}"),
+    ("ratio: first build / update (target ≥ 20)", "update_speedup", "{:.0f}"),
+]
+
+
+def table(all_results: list[dict[str, Any]]) -> Iterator[str]:
+    header = ["measure", *(f"N = {r['n']:,}" for r in all_results)]
+    yield "| " + " | ".join(header) + " |"
+    yield "|" + "---|" * len(header)
+    for label, key, form in ROWS:
+        cells = [form.format(r[key]) if key in r else "—" for r in all_results]
+        yield "| " + " | ".join([label, *cells]) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--json", action="store_true", help="print JSON, not a table")
+    parser.add_argument(
+        "--append-cap",
+        type=int,
+        default=100_000,
+        help="validated append is measured on at most this many records",
+    )
+    parser.add_argument("--child", choices=["fonds", "peer"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child:
+        print(json.dumps(_child(sizes[0], args.child, args.append_cap)))
+        return
+    results = [run(n, args.append_cap) for n in sizes]
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print("\n".join(table(results)))
+
+
+if __name__ == "__main__":
+    main()
