@@ -134,9 +134,10 @@ class Generator:
             if self.pending is not None:
                 document, self.pending = self.pending, None
             else:
-                document = self._next(rng)
-                if document is None:
+                made = self._next(rng)
+                if made is None:
                     continue
+                document = made
                 if document["kind"] in ("attribute", "relation") and rng.random() < 0.05:
                     self.assertions.append(record_hash(document))
             produced += 1

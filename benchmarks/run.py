@@ -32,10 +32,10 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import Generator, write_log  # noqa: E402
+from generate import Generator, write_log
 
-from fonds.log.jsonl import LOG_FILE, JsonlLog  # noqa: E402
-from fonds.views import Views  # noqa: E402
+from fonds.log.jsonl import LOG_FILE, JsonlLog
+from fonds.views import Views
 
 APPEND_BATCH = 10_000
 
@@ -104,7 +104,7 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     seconds, _ = _timed(append_all)
     results["append_records"] = appended
     results["append_rps"] = appended / seconds
-    del records
+    records.clear()
 
     seconds, count = _timed(lambda: floor(log_dir / LOG_FILE))
     results["floor_rps"] = count / seconds
@@ -155,7 +155,7 @@ def measure_peer(n: int, directory: Path) -> dict[str, Any]:
         def append(self, document: dict[str, Any]) -> None:
             self.count += 1
 
-    app: Application = Application()
+    app: Application[Any] = Application()
     archive = Archive()
 
     def store() -> None:
