@@ -82,11 +82,14 @@ class Query:
         seq = self.state.declaration(entity_id, self.limit)
         if seq is not None:
             return seq
-        prefix = entity_id.split(":", 1)[0] if ":" in entity_id else None
+        prefix, _, slug = entity_id.rpartition(":")
         pool = self.known_ids(prefix if prefix in _ENTITY_PREFIXES else None)
-        close = difflib.get_close_matches(entity_id, pool, n=3, cutoff=0.5)
-        if not close and prefix not in _ENTITY_PREFIXES:
-            close = difflib.get_close_matches(entity_id, self.known_ids(), n=3, cutoff=0.3)
+        # compare the readable parts: the shared kind prefix would make every id look close
+        by_slug: dict[str, list[str]] = {}
+        for known in pool:
+            by_slug.setdefault(known.rpartition(":")[2], []).append(known)
+        close_slugs = difflib.get_close_matches(slug, list(by_slug), n=3, cutoff=0.6)
+        close = [known for s in close_slugs for known in by_slug[s]][:3]
         raise UnknownIdError(entity_id, close)
 
     def label(self, entity_id: str, lang: str = "en") -> str:

@@ -1,0 +1,85 @@
+"""The view commands as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from fonds.cli import main
+from tests.helpers import life, write_jsonl
+from tests.views.test_views import base
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def log_dir(empty_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    contribution = write_jsonl(tmp_path / "base.jsonl", base())
+    assert run(capsys, "append", str(contribution), "--log", str(empty_log))[0] == 0
+    return empty_log
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline"],
+        ["person", "person:molotov"],
+        ["event", "event:arrival"],
+        ["source", "source:book"],
+        ["conflicts"],
+        ["history", "person:molotov"],
+    ],
+)
+@pytest.mark.parametrize("output_format", ["text", "json", "md"])
+def test_every_view_prints_in_every_format(
+    log_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], output_format: str
+) -> None:
+    code, out, err = run(capsys, *args, "--log", str(log_dir), "--format", output_format)
+    assert code == 0 and err == "" and out.strip()
+    if output_format == "json":
+        orjson.loads(out)
+
+
+def test_text_timeline_shows_dates_as_a_reader_expects_and_flags(
+    log_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(capsys, "timeline", "--log", str(log_dir))
+    assert "12 Nov 1940, 11:05" in out and "Oct–Nov 1940" in out
+
+
+def test_as_of_before_a_conflicting_record_shows_no_conflict(
+    log_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = write_jsonl(
+        tmp_path / "second.jsonl",
+        [life("person:molotov", "born", "1890-02-25", "source:telegrams")],
+    )
+    run(capsys, "append", str(second), "--log", str(log_dir))
+    _, out, _ = run(capsys, "conflicts", "--log", str(log_dir), "--format", "json")
+    conflicts = orjson.loads(out)
+    assert [c["subject"] for c in conflicts] == ["person:molotov"]
+    _, out, _ = run(
+        capsys, "conflicts", "--log", str(log_dir), "--format", "json", "--as-of", str(len(base()))
+    )
+    assert orjson.loads(out) == []
+
+
+def test_an_unknown_id_is_exit_1_with_suggestions(
+    log_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "person", "person:molotof", "--log", str(log_dir))
+    assert code == 1 and out == ""
+    assert err.strip() == "fonds: person:molotof: not in the log; did you mean person:molotov?"
+
+
+def test_bad_filters_are_usage_errors(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "timeline", "--log", str(log_dir), "--from", "1940-13")[0] == 2
+    assert run(capsys, "timeline", "--log", str(log_dir), "--as-of", "yesterday")[0] == 2
+    assert run(capsys, "timeline", "--log", str(log_dir), "--min-confidence", "hihg")[0] == 2
