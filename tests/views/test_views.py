@@ -21,18 +21,36 @@ PEOPLE = ["person:molotov", "person:ribbentrop", "person:hitler"]
 
 
 def event(event_id: str, date: str, label: str) -> dict[str, Any]:
-    return {"kind": "event", "schema": 1, "id": event_id, "labels": {"en": label}, "date": date,
-            "citations": cite(), "confidence": "high", "recorded_by": AGENT}
+    return {
+        "kind": "event",
+        "schema": 1,
+        "id": event_id,
+        "labels": {"en": label},
+        "date": date,
+        "citations": cite(),
+        "confidence": "high",
+        "recorded_by": AGENT,
+    }
 
 
 def took_part(person_id: str, event_id: str, role: str = "participant") -> dict[str, Any]:
-    return {"kind": "participation", "schema": 1, "person": person_id, "event": event_id,
-            "role": role, "citations": cite(para=3), "confidence": "high", "recorded_by": AGENT}
+    return {
+        "kind": "participation",
+        "schema": 1,
+        "person": person_id,
+        "event": event_id,
+        "role": role,
+        "citations": cite(para=3),
+        "confidence": "high",
+        "recorded_by": AGENT,
+    }
 
 
 def base() -> list[dict[str, Any]]:
     return [
-        agent(), source(), source("source:telegrams"),
+        agent(),
+        source(),
+        source("source:telegrams"),
         *(person(p, p.split(":")[1].title()) for p in PEOPLE),
         event("event:arrival", "1940-11-12T11:05:00", "Molotov arrives"),
         event("event:afternoon", "1940-11-12T15:00:00", "Meeting with Hitler"),
@@ -56,8 +74,13 @@ def log(tmp_path: Path) -> JsonlLog:
 def test_timeline_orders_by_bounds_then_time_of_day(log: JsonlLog) -> None:
     dates = [e["date"] for e in Views(log).timeline()]
     assert dates == [
-        "1890-03-09", "1940-10/1940-11", "1940-11-12", "1940-11-12T11:05:00",
-        "1940-11-12T15:00:00", "1940-11-13", "1986-11-08",
+        "1890-03-09",
+        "1940-10/1940-11",
+        "1940-11-12",
+        "1940-11-12T11:05:00",
+        "1940-11-12T15:00:00",
+        "1940-11-13",
+        "1986-11-08",
     ]
 
 
@@ -99,25 +122,39 @@ def test_a_second_birth_date_is_a_conflict_from_its_entry_on(log: JsonlLog) -> N
 
 def test_a_supersession_resolves_a_conflict_and_history_shows_it(log: JsonlLog) -> None:
     wrong = life("person:molotov", "born", "1890-02-25", "source:telegrams")
-    right = {**life("person:molotov", "born", "1890-03-09", "source:telegrams"),
-             "confidence": "certain"}
+    right = {
+        **life("person:molotov", "born", "1890-03-09", "source:telegrams"),
+        "confidence": "certain",
+    }
     log.append([wrong])
-    log.append([right, {"kind": "supersede", "schema": 1, "target": record_hash(wrong),
-                        "replacement": record_hash(right), "reason": "Julian date misread",
-                        "recorded_by": AGENT}])
+    log.append(
+        [
+            right,
+            {
+                "kind": "supersede",
+                "schema": 1,
+                "target": record_hash(wrong),
+                "replacement": record_hash(right),
+                "reason": "Julian date misread",
+                "recorded_by": AGENT,
+            },
+        ]
+    )
     views = Views(log)
     found = views.conflicts()
     assert len(found) == 1 and not found[0]["open"]
     assert found[0]["preferred"] == record_hash(right)
     rows = views.history("person:molotov")
-    superseded = [r for r in rows if r["record"] == record_hash(wrong)][0]
+    superseded = next(r for r in rows if r["record"] == record_hash(wrong))
     assert superseded["status"] == "superseded" and superseded["reason"] == "Julian date misread"
     assert any(r["kind"] == "supersede" for r in rows)
 
 
 def test_source_impact_lists_what_would_lose_all_sources(log: JsonlLog) -> None:
-    twice = {**life("person:hitler", "born", "1889-04-20"),
-             "citations": cite() + cite("source:telegrams")}
+    twice = {
+        **life("person:hitler", "born", "1889-04-20"),
+        "citations": cite() + cite("source:telegrams"),
+    }
     log.append([twice, life("person:hitler", "died", "1945-04-30", "source:telegrams")])
     impact = Views(log).source("source:telegrams")
     assert impact["counts"] == {"citing": 2, "would_lose_all_sources": 1}
@@ -157,15 +194,25 @@ def test_a_snapshot_of_another_log_is_not_used(log: JsonlLog, tmp_path: Path) ->
 # -- laws --------------------------------------------------------------------------------
 extra = st.lists(
     st.one_of(
-        st.builds(lambda p, d: life(p, "born", d), st.sampled_from(PEOPLE),
-                  st.sampled_from(["1889-04-20", "1890-03-09", "1893-04-30", "1890"])),
-        st.builds(lambda p, d: life(p, "died", d), st.sampled_from(PEOPLE),
-                  st.sampled_from(["1945-04-30", "1986-11-08", "1946-10-16"])),
-        st.builds(took_part, st.sampled_from(PEOPLE),
-                  st.sampled_from(["event:afternoon", "event:second-day"]),
-                  st.sampled_from(["participant", "negotiator", "host"])),
+        st.builds(
+            lambda p, d: life(p, "born", d),
+            st.sampled_from(PEOPLE),
+            st.sampled_from(["1889-04-20", "1890-03-09", "1893-04-30", "1890"]),
+        ),
+        st.builds(
+            lambda p, d: life(p, "died", d),
+            st.sampled_from(PEOPLE),
+            st.sampled_from(["1945-04-30", "1986-11-08", "1946-10-16"]),
+        ),
+        st.builds(
+            took_part,
+            st.sampled_from(PEOPLE),
+            st.sampled_from(["event:afternoon", "event:second-day"]),
+            st.sampled_from(["participant", "negotiator", "host"]),
+        ),
     ),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 
 
@@ -182,7 +229,8 @@ def _views_of(views: Views, as_of: int | None) -> dict[str, Any]:
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(batches=st.lists(extra, min_size=1, max_size=3), data=st.data())
 def test_view_as_of_n_equals_view_of_log_truncated_at_n(
-    tmp_path_factory: pytest.TempPathFactory, batches: list[list[dict[str, Any]]],
+    tmp_path_factory: pytest.TempPathFactory,
+    batches: list[list[dict[str, Any]]],
     data: st.DataObject,
 ) -> None:
     directory = tmp_path_factory.mktemp("law") / "log"
@@ -197,8 +245,17 @@ def test_view_as_of_n_equals_view_of_log_truncated_at_n(
             continue  # incoherent life dates or duplicates: not this law's business
     if retractable and data.draw(st.booleans()):
         target = data.draw(st.sampled_from(retractable))
-        log.append([{"kind": "retract", "schema": 1, "target": record_hash(target),
-                     "reason": "withdrawn", "recorded_by": AGENT}])
+        log.append(
+            [
+                {
+                    "kind": "retract",
+                    "schema": 1,
+                    "target": record_hash(target),
+                    "reason": "withdrawn",
+                    "recorded_by": AGENT,
+                }
+            ]
+        )
     head = log.head()
     assert head is not None
     n = data.draw(st.integers(len(base()), head.seq))
