@@ -167,14 +167,14 @@ def test_snapshot_is_reused_and_updated_with_only_new_entries(
     first = Views(log).timeline()
     assert (log.directory / CACHE_DIR / "views.pickle").exists()
     calls: list[int] = []
-    original = JsonlLog._checked
+    original = JsonlLog._scan
 
     def counting(self: JsonlLog, position: int = 0) -> Any:
         for item in original(self, position):
             calls.append(item[0].seq)
             yield item
 
-    monkeypatch.setattr(JsonlLog, "_checked", counting)
+    monkeypatch.setattr(JsonlLog, "_scan", counting)
     assert Views(log).timeline() == first
     assert calls == []
     log.append([life("person:hitler", "born", "1889-04-20")])

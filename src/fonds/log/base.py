@@ -167,10 +167,11 @@ class LogStore(ABC):
         for entry in self.entries(as_of):
             yield entry.record
 
-    def _checked(self, position: int = 0) -> Iterator[tuple[Entry, int]]:
+    def _scan(self, position: int = 0) -> Iterator[tuple[EntryHeader, bytes, int]]:
+        """Stored entries from ``position`` as header, record bytes and the position after,
+        the chain checked over the stored bytes; nothing is decoded."""
         prev, prev_time = GENESIS, ""
         expected = 1
-        loads = orjson.loads
         sha = hashlib.sha256
         for number, (line, after) in enumerate(self._lines(position), start=1):
             problem = None
@@ -187,19 +188,17 @@ class LogStore(ABC):
                 raise LogIntegrityError(
                     Problem(self.location, number if not position else None, "/", code, message)
                 )
-            yield (
-                Entry(
-                    header.seq,
-                    header.time,
-                    header.prev,
-                    header.vocab,
-                    header.id,
-                    header.hash,
-                    loads(body),
-                ),
-                after,
-            )
+            yield header, body, after
             prev, prev_time, expected = header.hash, header.time, header.seq + 1
+
+    def _checked(self, position: int = 0) -> Iterator[tuple[Entry, int]]:
+        loads = orjson.loads
+        for header, body, after in self._scan(position):
+            entry = Entry(
+                header.seq, header.time, header.prev, header.vocab, header.id, header.hash,
+                loads(body),
+            )  # fmt: skip
+            yield entry, after
 
     # -- the index ---------------------------------------------------------------------
     def index(self) -> LogIndex:
@@ -305,12 +304,17 @@ class LogStore(ABC):
         problems = self._integrity_problems()
         if problems:
             return problems[:1]
-        last: Entry | None = None
+        last: EntryHeader | None = None
         replay = LogIndex(None) if deep else None
         try:
-            for entry, after in self._checked(0):
-                last = entry
-                if replay is not None:
+            if replay is None:
+                for header, _body, _after in self._scan(0):
+                    last = header
+            else:
+                for entry, after in self._checked(0):
+                    last = EntryHeader(
+                        entry.seq, entry.time, entry.prev, entry.vocab, entry.id, entry.hash
+                    )
                     found = self._revalidate(entry, replay)
                     if found:
                         return found[:1]

@@ -103,14 +103,24 @@ class ViewState:
     # -- folding -----------------------------------------------------------------------
     def apply(self, entry: Entry, span: tuple[int, int] = (0, 0), keep: bool = False) -> None:
         """Fold one entry in; ``keep`` holds its document in memory (logs without a file)."""
-        document = entry.document
-        seq = entry.seq
+        self.fold(entry.seq, entry.time, entry.id, entry.hash, entry.document, span, keep)
+
+    def fold(
+        self,
+        seq: int,
+        time: str,
+        record_id: str,
+        entry_hash: str,
+        document: Mapping[str, Any],
+        span: tuple[int, int] = (0, 0),
+        keep: bool = False,
+    ) -> None:
         kind = document["kind"]
-        self.ids.append(entry.id)
+        self.ids.append(record_id)
         self.kinds.append(kind)
-        self.times.append(entry.time)
+        self.times.append(time)
         self.spans.append(span)
-        self.seq_of[entry.id] = seq
+        self.seq_of[record_id] = seq
         if keep:
             self._documents[seq] = document
         if kind in ("person", "place", "event", "source", "agent"):
@@ -133,7 +143,7 @@ class ViewState:
                 upper = info.upper if info.upper is not None else 1 << 62
                 self.dated.append((lower, upper, seq))
                 self._dated_sorted = False
-        self.head_seq, self.head_hash = seq, entry.hash
+        self.head_seq, self.head_hash = seq, entry_hash
 
     def dated_in_order(self) -> list[tuple[int, int, int]]:
         if not self._dated_sorted:
@@ -235,9 +245,11 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
                 state, start = cached, cached.position
     if head is not None and state.head_seq != head.seq:
         position = start
+        loads = orjson.loads
         with _gc_paused():
-            for entry, after in log._checked(start):
-                state.apply(entry, (position, after))
+            for header, body, after in log._scan(start):
+                state.fold(header.seq, header.time, header.id, header.hash, loads(body),
+                           (position, after))  # fmt: skip
                 position = after
         state.position = position
         if use_snapshot:
