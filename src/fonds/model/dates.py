@@ -1,0 +1,364 @@
+"""Historical dates: EDTF strings parsed to bounds that keep the time of day.
+
+The common forms (year, year-month, day, day with time, each with an optional ``?``, ``~`` or
+``%``, and intervals of them with open or unknown ends) take a fast path here; everything else
+of EDTF levels 1-2 (unspecified digits, seasons, long years, sets, ...) goes to the ``edtf``
+package, which is some 100x slower and drops the time of day. Results are cached.
+
+Bounds are seconds since 1970-01-01T00:00:00 in the proleptic Gregorian calendar, computed with
+days-from-civil arithmetic valid for any year. With ``calendar="julian"`` the fields are read
+in the Julian calendar and converted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import re
+import time
+
+import attrs
+
+__all__ = ["DateError", "DateInfo", "format_date", "is_valid_date", "overlaps", "parse_date"]
+
+CALENDARS = ("gregorian", "julian")
+_DAY = 86_400
+_SENTINEL = 1 << 62
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+
+_SIMPLE = re.compile(
+    r"(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})"
+    r"(?P<tz>Z|[+-]\d{2}(?::\d{2})?)?)?)?)?(?P<qualifier>[?~%])?"
+)
+
+
+class DateError(ValueError):
+    """A date that is not EDTF, or not a real day; the message says what was expected."""
+
+
+@attrs.frozen(slots=True)
+class DateInfo:
+    """A parsed date: its bounds, precision and qualifiers."""
+
+    edtf: str
+    calendar: str
+    lower: int | None
+    upper: int | None
+    precision: str
+    uncertain: bool
+    approximate: bool
+    has_time: bool
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        lower = self.lower if self.lower is not None else -_SENTINEL
+        upper = self.upper if self.upper is not None else _SENTINEL
+        return lower, upper
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _days_from_julian(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a Julian calendar date."""
+    a = (14 - month) // 12
+    y = year + 4800 - a
+    m = month + 12 * a - 3
+    jdn = day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
+    return jdn - 2440588
+
+
+def _leap(year: int, calendar: str) -> bool:
+    if calendar == "julian":
+        return year % 4 == 0
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _month_length(year: int, month: int, calendar: str) -> int:
+    if month == 2:
+        return 29 if _leap(year, calendar) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days(year: int, month: int, day: int, calendar: str) -> int:
+    if calendar == "julian":
+        return _days_from_julian(year, month, day)
+    return _days_from_civil(year, month, day)
+
+
+@attrs.frozen(slots=True)
+class _Point:
+    lower: int
+    upper: int
+    precision: str
+    uncertain: bool
+    approximate: bool
+    has_time: bool
+
+
+def _simple(text: str, calendar: str) -> _Point | None:
+    """The fast path for one date; None when the text is not of a simple form."""
+    match = _SIMPLE.fullmatch(text)
+    if match is None:
+        return None
+    year = int(match["year"])
+    if match["year"] == "-0000":
+        raise DateError(f"{text!r} is not an EDTF date: year -0000 does not exist")
+    qualifier = match["qualifier"]
+    uncertain = qualifier in ("?", "%")
+    approximate = qualifier in ("~", "%")
+    if match["month"] is None:
+        lower = _days(year, 1, 1, calendar) * _DAY
+        upper = _days(year, 12, 31, calendar) * _DAY + _DAY - 1
+        return _Point(lower, upper, "year", uncertain, approximate, False)
+    month = int(match["month"])
+    if not 1 <= month <= 12:
+        return None  # seasons (21-41) and other codes are for the full grammar
+    if match["day"] is None:
+        lower = _days(year, month, 1, calendar) * _DAY
+        last = _month_length(year, month, calendar)
+        upper = _days(year, month, last, calendar) * _DAY + _DAY - 1
+        return _Point(lower, upper, "month", uncertain, approximate, False)
+    day = int(match["day"])
+    if not 1 <= day <= _month_length(year, month, calendar):
+        raise DateError(
+            f"{text!r} is not an EDTF date: {year:04d}-{month:02d} has no day {day}"
+            + (" in the Julian calendar" if calendar == "julian" else "")
+        )
+    start = _days(year, month, day, calendar) * _DAY
+    if match["hour"] is None:
+        return _Point(start, start + _DAY - 1, "day", uncertain, approximate, False)
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+    if hour > 23 or minute > 59 or second > 59:
+        raise DateError(f"{text!r} is not an EDTF date: the time of day is out of range")
+    moment = start + hour * 3600 + minute * 60 + second
+    tz = match["tz"]
+    if tz and tz != "Z":
+        sign = -1 if tz[0] == "-" else 1
+        tz_hours = int(tz[1:3])
+        tz_minutes = int(tz[4:6]) if len(tz) > 3 else 0
+        if tz_hours > 14 or tz_minutes > 59:
+            raise DateError(f"{text!r} is not an EDTF date: the time zone is out of range")
+        moment -= sign * (tz_hours * 3600 + tz_minutes * 60)
+    return _Point(moment, moment, "second", uncertain, approximate, True)
+
+
+def _struct_to_seconds(value: object, calendar: str, end: bool) -> int | None:
+    if isinstance(value, float):
+        if math.isinf(value):
+            return None
+        raise DateError("unexpected bound")
+    if not isinstance(value, time.struct_time):
+        raise DateError("unexpected bound")
+    days = _days(value.tm_year, value.tm_mon, value.tm_mday, calendar)
+    return days * _DAY + (_DAY - 1 if end else 0)
+
+
+def _parse_with_edtf(text: str, calendar: str = "gregorian") -> DateInfo:
+    """The full EDTF grammar through the ``edtf`` package (slow; no time of day)."""
+    import edtf
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = edtf.parse_edtf(text)
+            lower = _struct_to_seconds(parsed.lower_strict(), calendar, end=False)
+            upper = _struct_to_seconds(parsed.upper_strict(), calendar, end=True)
+    except DateError:
+        raise
+    except Exception as exc:  # edtf raises many kinds of errors on bad input
+        raise DateError(f"{text!r} is not an EDTF date ({type(exc).__name__})") from None
+    if lower is not None and upper is not None and lower > upper:
+        raise DateError(f"{text!r} is not an EDTF date: it ends before it begins")
+    name = type(parsed).__name__
+    precision = {
+        "Season": "season",
+        "Interval": "interval",
+        "Level1Interval": "interval",
+        "Level2Interval": "interval",
+        "OneOfASet": "set",
+        "MultipleDates": "set",
+        "LongYear": "year",
+        "ExponentialYear": "year",
+        "Decade": "decade",
+        "Century": "century",
+    }.get(name, "unknown")
+    if precision == "unknown":
+        precision = _precision_from_bounds(lower, upper)
+    uncertain = "?" in text or "%" in text
+    approximate = "~" in text or "%" in text
+    return DateInfo(text, calendar, lower, upper, precision, uncertain, approximate, False)
+
+
+def _precision_from_bounds(lower: int | None, upper: int | None) -> str:
+    if lower is None or upper is None:
+        return "interval"
+    span = (upper - lower + 1) // _DAY
+    if span <= 1:
+        return "day"
+    if span <= 31:
+        return "month"
+    if span <= 366:
+        return "year"
+    if span <= 3653:
+        return "decade"
+    return "century"
+
+
+def _interval_end(text: str, calendar: str) -> _Point | str | None:
+    """One end of an interval: a point, ``None`` for an unknown end, ``'open'`` for '..'."""
+    if text == "":
+        return None
+    if text == "..":
+        return "open"
+    return _simple(text, calendar)
+
+
+def _parse(text: str, calendar: str) -> DateInfo:
+    if calendar not in CALENDARS:
+        raise DateError(f"unknown calendar {calendar!r}; expected one of {', '.join(CALENDARS)}")
+    if not text or any(c.isspace() for c in text) or len(text) > 100:
+        raise DateError(f"{text!r} is not an EDTF date: expected e.g. 1940, 1940-11 or 1940-11-12")
+    point = _simple(text, calendar)
+    if point is not None:
+        return DateInfo(
+            text, calendar, point.lower, point.upper, point.precision, point.uncertain,
+            point.approximate, point.has_time,
+        )  # fmt: skip
+    if text.count("/") == 1:
+        start_text, end_text = text.split("/")
+        start = _interval_end(start_text, calendar)
+        end = _interval_end(end_text, calendar)
+        simple_ends = all(isinstance(e, _Point) or e is None or e == "open" for e in (start, end))
+        if simple_ends and not (start_text in ("", "..") and end_text in ("", "..")):
+            lower = start.lower if isinstance(start, _Point) else None
+            upper = end.upper if isinstance(end, _Point) else None
+            if lower is not None and upper is not None and lower > upper:
+                raise DateError(f"{text!r} is not an EDTF date: the interval ends before it begins")
+            points = [p for p in (start, end) if isinstance(p, _Point)]
+            return DateInfo(
+                text, calendar, lower, upper, "interval",
+                any(p.uncertain for p in points), any(p.approximate for p in points),
+                any(p.has_time for p in points),
+            )  # fmt: skip
+    if "T" in text:
+        raise DateError(
+            f"{text!r} is not an EDTF date: a time of day is written YYYY-MM-DDTHH:MM:SS"
+        )
+    return _parse_with_edtf(text, calendar)
+
+
+@functools.lru_cache(maxsize=65_536)
+def parse_date(text: str, calendar: str = "gregorian") -> DateInfo:
+    """Parse an EDTF date (levels 0-2); :class:`DateError` says why when it is not one."""
+    return _parse(text, calendar)
+
+
+def is_valid_date(text: str) -> bool:
+    try:
+        parse_date(text)
+    except DateError:
+        return False
+    return True
+
+
+def overlaps(info: DateInfo, lower: int | None, upper: int | None) -> bool:
+    """Whether the date's bounds overlap ``[lower, upper]`` (None: unbounded)."""
+    own_lower, own_upper = info.sort_key
+    return (upper is None or own_lower <= upper) and (lower is None or own_upper >= lower)
+
+
+def _civil(seconds: int) -> tuple[int, int, int, int, int]:
+    """(year, month, day, hour, minute) of a bound, proleptic Gregorian."""
+    days, rest = divmod(seconds, _DAY)
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day, rest // 3600, (rest % 3600) // 60
+
+
+def _year(year: int) -> str:
+    return f"{-year + 1} BCE" if year <= 0 else str(year)
+
+
+def format_date(info: DateInfo) -> str:
+    """The date as a reader expects it: '12 Nov 1940, 11:05', 'Oct–Nov 1940', 'c. 1940'."""
+    text = _format(info)
+    if info.calendar == "julian":
+        text += " (Julian)"
+    return text
+
+
+def _format(info: DateInfo) -> str:
+    match = _SIMPLE.fullmatch(info.edtf)
+    if match is not None and match["month"] in (None, *[f"{m:02d}" for m in range(1, 13)]):
+        year = int(match["year"])
+        if match["day"]:
+            body = f"{int(match['day'])} {_MONTHS[int(match['month']) - 1]} {_year(year)}"
+            if match["hour"]:
+                body += f", {match['hour']}:{match['minute']}"
+                if match["second"] != "00":
+                    body += f":{match['second']}"
+        elif match["month"]:
+            body = f"{_MONTHS[int(match['month']) - 1]} {_year(year)}"
+        else:
+            body = _year(year)
+        return _qualify(body, match["qualifier"])
+    if info.precision == "season" and re.fullmatch(r"-?\d{4}-2[1-4]", info.edtf):
+        year_text, code = info.edtf.rsplit("-", 1)
+        return f"{_SEASONS[int(code)]} {_year(int(year_text))}"
+    if info.precision == "interval" and info.edtf.count("/") == 1:
+        start, end = info.edtf.split("/")
+        if start in ("", ".."):
+            return f"before {_format_end(end)}" if end not in ("", "..") else info.edtf
+        if end in ("", ".."):
+            return f"after {_format_end(start)}"
+        return _range(info, start, end)
+    return info.edtf
+
+
+def _format_end(text: str) -> str:
+    try:
+        return _format(parse_date(text))
+    except DateError:
+        return text
+
+
+def _range(info: DateInfo, start: str, end: str) -> str:
+    first = _SIMPLE.fullmatch(start)
+    last = _SIMPLE.fullmatch(end)
+    if first and last and not first["day"] and not last["day"]:
+        y1, y2 = first["year"], last["year"]
+        if first["month"] and last["month"] and y1 == y2:
+            m1 = _MONTHS[int(first["month"]) - 1]
+            m2 = _MONTHS[int(last["month"]) - 1]
+            return _qualify(f"{m1}–{m2} {_year(int(y1))}", first["qualifier"] or last["qualifier"])
+        if not first["month"] and not last["month"]:
+            return f"{_year(int(y1))}–{_year(int(y2))}"
+    return f"{_format_end(start)} – {_format_end(end)}"
+
+
+def _qualify(body: str, qualifier: str | None) -> str:
+    if qualifier == "~":
+        return f"c. {body}"
+    if qualifier == "?":
+        return f"{body}?"
+    if qualifier == "%":
+        return f"c. {body}?"
+    return body
