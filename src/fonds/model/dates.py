@@ -36,6 +36,9 @@ _SIMPLE = re.compile(
 )
 
 
+_CHARACTERS = re.compile(r"[-0-9XYSEe?~%./\[\]{},:+TZ]+")
+
+
 class DateError(ValueError):
     """A date that is not EDTF, or not a real day; the message says what was expected."""
 
@@ -215,19 +218,84 @@ def _precision_from_bounds(lower: int | None, upper: int | None) -> str:
     return "century"
 
 
-def _interval_end(text: str, calendar: str) -> _Point | str | None:
-    """One end of an interval: a point, ``None`` for an unknown end, ``'open'`` for '..'."""
-    if text == "":
+_MASKED = re.compile(
+    r"(?P<sign>-?)(?P<year>[0-9X]{4})(?:-(?P<month>[0-9X]{2})(?:-(?P<day>[0-9X]{2}))?)?"
+    r"(?P<qualifier>[?~%])?"
+)
+
+
+def _fits(mask: str, value: int) -> bool:
+    return all(m in ("X", d) for m, d in zip(mask, f"{value:0{len(mask)}d}", strict=True))
+
+
+def _unspecified(text: str, calendar: str) -> DateInfo | None:
+    """Dates with unspecified digits (``156X-12-25``, ``1984-1X``, ``2015-02-X8``): the bounds
+    are the earliest and latest days the mask admits."""
+    match = _MASKED.fullmatch(text)
+    if match is None or "X" not in text:
         return None
-    if text == "..":
-        return "open"
-    return _simple(text, calendar)
+    sign = -1 if match["sign"] else 1
+    year_mask = match["year"]
+    years = sorted(sign * int(year_mask.replace("X", d)) for d in "09")
+    month_mask, day_mask = match["month"], match["day"]
+    months = [m for m in range(1, 13) if month_mask is None or _fits(month_mask, m)]
+    if not months:
+        raise DateError(f"{text!r} is not an EDTF date: no month fits {month_mask!r}")
+
+    def days(year: int, month: int) -> list[int]:
+        last = _month_length(year, month, calendar)
+        return [d for d in range(1, last + 1) if day_mask is None or _fits(day_mask, d)]
+
+    first_month = next((m for m in months if days(years[0], m)), None)
+    last_month = next((m for m in reversed(months) if days(years[1], m)), None)
+    if first_month is None or last_month is None:
+        raise DateError(f"{text!r} is not an EDTF date: no day fits {day_mask!r}")
+    lower = _days(years[0], first_month, days(years[0], first_month)[0], calendar) * _DAY
+    upper = _days(years[1], last_month, days(years[1], last_month)[-1], calendar) * _DAY
+    precision = "day" if day_mask else "month" if month_mask else "year"
+    if "X" in year_mask and not month_mask:
+        precision = "decade" if year_mask.count("X") == 1 else "century"
+    qualifier = match["qualifier"]
+    return DateInfo(
+        text, calendar, lower, upper + _DAY - 1, precision, qualifier in ("?", "%"),
+        qualifier in ("~", "%"), False,
+    )  # fmt: skip
+
+
+def _interval(text: str, calendar: str) -> DateInfo:
+    """``start/end``, either end a date, empty (unknown) or ``..`` (open)."""
+    start_text, end_text = text.split("/")
+    ends: list[DateInfo | None] = []
+    for end in (start_text, end_text):
+        if end in ("", ".."):
+            ends.append(None)
+            continue
+        if "T" in end:
+            raise DateError(f"{text!r} is not an EDTF date: an interval's ends are dates, no times")
+        try:
+            ends.append(parse_date(end, calendar))
+        except DateError:
+            raise DateError(f"{text!r} is not an EDTF date: {end!r} is not a date") from None
+    start, finish = ends
+    # with unspecified digits an end is a range: reversed only if it cannot be in order
+    unspecified = "X" in text
+    if (
+        start is not None
+        and finish is not None
+        and start.sort_key[0] > finish.sort_key[1 if unspecified else 0]
+    ):
+        raise DateError(f"{text!r} is not an EDTF date: the interval ends before it begins")
+    known = [e for e in ends if e is not None]
+    return DateInfo(
+        text, calendar, start.lower if start else None, finish.upper if finish else None,
+        "interval", any(e.uncertain for e in known), any(e.approximate for e in known), False,
+    )  # fmt: skip
 
 
 def _parse(text: str, calendar: str) -> DateInfo:
     if calendar not in CALENDARS:
         raise DateError(f"unknown calendar {calendar!r}; expected one of {', '.join(CALENDARS)}")
-    if not text or any(c.isspace() for c in text) or len(text) > 100:
+    if not text or len(text) > 100 or not _CHARACTERS.fullmatch(text):
         raise DateError(f"{text!r} is not an EDTF date: expected e.g. 1940, 1940-11 or 1940-11-12")
     point = _simple(text, calendar)
     if point is not None:
@@ -235,22 +303,11 @@ def _parse(text: str, calendar: str) -> DateInfo:
             text, calendar, point.lower, point.upper, point.precision, point.uncertain,
             point.approximate, point.has_time,
         )  # fmt: skip
-    if text.count("/") == 1:
-        start_text, end_text = text.split("/")
-        start = _interval_end(start_text, calendar)
-        end = _interval_end(end_text, calendar)
-        simple_ends = all(isinstance(e, _Point) or e is None or e == "open" for e in (start, end))
-        if simple_ends and not (start_text in ("", "..") and end_text in ("", "..")):
-            lower = start.lower if isinstance(start, _Point) else None
-            upper = end.upper if isinstance(end, _Point) else None
-            if lower is not None and upper is not None and lower > upper:
-                raise DateError(f"{text!r} is not an EDTF date: the interval ends before it begins")
-            points = [p for p in (start, end) if isinstance(p, _Point)]
-            return DateInfo(
-                text, calendar, lower, upper, "interval",
-                any(p.uncertain for p in points), any(p.approximate for p in points),
-                any(p.has_time for p in points),
-            )  # fmt: skip
+    if text.count("/") == 1 and not text.startswith(("[", "{")):
+        return _interval(text, calendar)
+    unspecified = _unspecified(text, calendar)
+    if unspecified is not None:
+        return unspecified
     if "T" in text:
         raise DateError(
             f"{text!r} is not an EDTF date: a time of day is written YYYY-MM-DDTHH:MM:SS"
