@@ -32,7 +32,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import Generator, write_log
+from generate import AGENT, Generator, write_log
 
 from fonds.log.jsonl import LOG_FILE, JsonlLog
 from fonds.views import Views
@@ -122,7 +122,14 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     results["bytes_per_record"] = max(0.0, (_rss_mib() - before) * 1024 * 1024 / n)
     seconds, _ = _timed(lambda: Views(JsonlLog(log_dir)))
     results["rebuild_s"] = seconds
-    extra = list(Generator(n + 1).records(101))[1:]  # skip its agent: already declared
+    people = sorted(p for p in views.state.declarations if p.startswith("person:"))
+    sources = sorted(p for p in views.state.declarations if p.startswith("source:"))
+    extra = [
+        {"kind": "attribute", "schema": 1, "subject": people[i % len(people)],
+         "property": "occupation", "value": f"clerk {i}", "confidence": "medium",
+         "citations": [{"source": sources[i % len(sources)]}], "recorded_by": AGENT}
+        for i in range(100)
+    ]  # fmt: skip
     JsonlLog(log_dir).append(extra)
     seconds, views = _timed(lambda: Views(JsonlLog(log_dir)))
     results["update_s"] = seconds

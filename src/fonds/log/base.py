@@ -21,7 +21,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import orjson
@@ -31,7 +31,6 @@ from fonds.log.chain import (
     EntryHeader,
     HeaderError,
     encode_entry,
-    header_hash,
     now_record_time,
     split_line,
 )
@@ -169,27 +168,47 @@ class LogStore(ABC):
 
     def _scan(self, position: int = 0) -> Iterator[tuple[EntryHeader, bytes, int]]:
         """Stored entries from ``position`` as header, record bytes and the position after,
-        the chain checked over the stored bytes; nothing is decoded."""
+        the chain checked over the stored bytes; nothing is decoded.
+
+        This is the trusted load's inner loop: it works on byte slices at the header's fixed
+        offsets (see :func:`fonds.log.chain.split_line`) and hashes what is stored.
+        """
         prev, prev_time = GENESIS, ""
         expected = 1
         sha = hashlib.sha256
         for number, (line, after) in enumerate(self._lines(position), start=1):
-            problem = None
             try:
                 header, body = split_line(line)
             except HeaderError as exc:
-                problem = ("malformed-entry", str(exc))
-            else:
-                if position and number == 1:
-                    prev, expected = header.prev, header.seq
-                problem = _chain_fault(header, body, prev, prev_time, expected, sha)
-            if problem is not None:
-                code, message = problem
-                raise LogIntegrityError(
-                    Problem(self.location, number if not position else None, "/", code, message)
-                )
+                self._fault(number, position, "malformed-entry", str(exc))
+            seq, time, record_id = header.seq, header.time, header.id
+            if position and number == 1:
+                prev, expected = header.prev, seq
+            if seq != expected:
+                self._fault(number, position, "sequence-gap",
+                            f"entry has sequence {seq}; expected {expected}")  # fmt: skip
+            if header.prev != prev:
+                self._fault(number, position, "chain-broken",
+                            f"entry {seq} does not follow the entry before it")  # fmt: skip
+            if time <= prev_time:
+                self._fault(number, position, "time-not-monotonic",
+                            f"entry {seq}: record time goes backwards")  # fmt: skip
+            if sha(body).hexdigest() != record_id:
+                self._fault(number, position, "record-hash-mismatch",
+                            f"entry {seq}: the record does not match its hash")  # fmt: skip
+            canonical = (
+                f'{{"id":"{record_id}","prev":"{prev}","seq":{seq},"time":"{time}",'
+                f'"vocab":"{header.vocab}"}}'
+            )
+            if sha(canonical.encode()).hexdigest() != header.hash:
+                self._fault(number, position, "entry-hash-mismatch",
+                            f"entry {seq}: the header does not match its hash")  # fmt: skip
             yield header, body, after
-            prev, prev_time, expected = header.hash, header.time, header.seq + 1
+            prev, prev_time, expected = header.hash, time, seq + 1
+
+    def _fault(self, number: int, position: int, code: str, message: str) -> NoReturn:
+        line = number if not position else None
+        raise LogIntegrityError(Problem(self.location, line, "/", code, message))
 
     def _checked(self, position: int = 0) -> Iterator[tuple[Entry, int]]:
         loads = orjson.loads
@@ -347,22 +366,6 @@ class LogStore(ABC):
 
     def _vocabulary_location(self) -> str:
         return f"{self.location}/vocabulary.json"
-
-
-def _chain_fault(
-    header: EntryHeader, body: bytes, prev: str, prev_time: str, expected: int, sha: Any
-) -> tuple[str, str] | None:
-    if header.seq != expected:
-        return "sequence-gap", f"entry has sequence {header.seq}; expected {expected}"
-    if header.prev != prev:
-        return "chain-broken", f"entry {header.seq} does not follow the entry before it"
-    if header.time <= prev_time:
-        return "time-not-monotonic", f"entry {header.seq}: record time goes backwards"
-    if sha(body).hexdigest() != header.id:
-        return "record-hash-mismatch", f"entry {header.seq}: the record does not match its hash"
-    if header_hash(header.seq, header.time, header.prev, header.vocab, header.id) != header.hash:
-        return "entry-hash-mismatch", f"entry {header.seq}: the header does not match its hash"
-    return None
 
 
 def vocabulary_hash(data: bytes) -> str:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-
-import attrs
+from typing import NamedTuple
 
 __all__ = [
     "GENESIS",
@@ -36,8 +35,9 @@ class HeaderError(ValueError):
     """A stored line whose header is not in the entry format."""
 
 
-@attrs.frozen(slots=True)
-class EntryHeader:
+class EntryHeader(NamedTuple):
+    """The hashed fields of a stored entry (a tuple: built once per entry on every load)."""
+
     seq: int
     time: str
     prev: str

@@ -106,9 +106,9 @@ class Query:
         """A record as a fact: identity, kind, confidence, flags, note and its sources."""
         document = self.document(seq)
         result: dict[str, Any] = {
-            "record": self.state.ids[seq],
+            "record": self.state.record_id(seq),
             "seq": seq,
-            "recorded": self.state.times[seq],
+            "recorded": self.state.time(seq),
             "kind": document["kind"],
         }
         for key in ("confidence", "flags", "note"):
@@ -171,8 +171,8 @@ class Query:
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
         entries: list[dict[str, Any]] = []
-        for lower, upper, seq in self.state.dated_in_order():
-            if upper < low or lower > high or not self.state.active(seq, self.limit):
+        for _lower, _upper, seq in self.state.dated_between(low, high):
+            if not self.state.active(seq, self.limit):
                 continue
             if keep is not None and seq not in keep:
                 continue
@@ -398,7 +398,7 @@ class Query:
                 correction = self.state.status(seq, self.limit)
                 item["status"] = "active" if correction is None else "superseded"
                 if correction is not None and correction.replacement is not None:
-                    item["superseded_by"] = self.state.ids[correction.replacement]
+                    item["superseded_by"] = self.state.record_id(correction.replacement)
                 sides.append(item)
             preferred, reason = self._preferred(active, len(seqs))
             found.append(
@@ -408,7 +408,7 @@ class Query:
                     "property": prop,
                     "open": len({_claim(self.document(s)) for s in active}) > 1,
                     "claims": sides,
-                    "preferred": self.state.ids[preferred] if preferred else None,
+                    "preferred": self.state.record_id(preferred) if preferred else None,
                     "preferred_because": reason,
                 }
             )
@@ -447,7 +447,7 @@ class Query:
             row["status"] = "active"
             if correction is not None:
                 row["status"] = "superseded" if correction.kind == "supersede" else "retracted"
-                row["corrected_by"] = self.state.ids[correction.seq]
+                row["corrected_by"] = self.state.record_id(correction.seq)
                 row["reason"] = correction.reason
             rows.append(row)
         return rows
@@ -462,7 +462,7 @@ def _claim(document: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _subjects(document: Mapping[str, Any]) -> set[str]:
+def _subjects(document: Mapping[str, Any]) -> list[str]:
     from fonds.views.state import _mentions
 
     return _mentions(document)

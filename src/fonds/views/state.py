@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import pickle
+from array import array
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +27,14 @@ from fonds.model.dates import DateError, DateInfo, parse_date
 
 __all__ = ["Correction", "ViewState", "load_state"]
 
-_SNAPSHOT_VERSION = 1
+_SNAPSHOT_VERSION = 3
 _DATED_KINDS = frozenset({"event", "participation", "quotation", "attribute", "relation"})
+_ENTITY_KINDS = frozenset({"person", "place", "event", "source", "agent"})
+# Dates spanning more than this are few (open intervals, centuries): a range query scans them
+# all, and finds the others by bisection.
+_WIDE = 10 * 366 * 86_400
+_RESAVE_AFTER = 1_000
+_TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 
 
 @attrs.frozen(slots=True)
@@ -50,33 +57,29 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _mentions(document: Mapping[str, Any]) -> set[str]:
-    """The entity ids a record is about (its subjects, not its sources or recorder)."""
-    kind = document.get("kind")
-    found: set[str] = set()
-    if kind in ("person", "place", "event", "source", "agent"):
-        found.add(document["id"])
-        found.update(document.get("places", ()))
-        if kind == "source" and "part_of" in document:
-            found.add(document["part_of"])
-    elif kind == "participation":
-        found.update((document["person"], document["event"]))
-        if "place" in document:
-            found.add(document["place"])
-    elif kind == "quotation":
-        found.add(document["speaker"])
-        found.update(document.get("addressees", ()))
-        if "event" in document:
-            found.add(document["event"])
-    elif kind == "attribute":
-        found.add(document["subject"])
-        if "place" in document:
-            found.add(document["place"])
-    elif kind == "relation":
-        found.update((document["subject"], document["object"]))
-    elif kind == "passage":
-        found.add(document["source"])
-    return found
+# The fields holding the entity ids a record is about, by kind (not its sources or recorder).
+_MENTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "person": (("id",), ()),
+    "place": (("id",), ()),
+    "agent": (("id",), ()),
+    "event": (("id",), ("places",)),
+    "source": (("id", "part_of"), ()),
+    "participation": (("person", "event", "place"), ()),
+    "quotation": (("speaker", "event"), ("addressees",)),
+    "attribute": (("subject", "place"), ()),
+    "relation": (("subject", "object"), ()),
+    "passage": (("source",), ()),
+}
+_NO_FIELDS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+def _mentions(document: Mapping[str, Any]) -> list[str]:
+    """The entity ids a record is about, each once, in field order."""
+    single, lists = _MENTION_FIELDS.get(document["kind"], _NO_FIELDS)
+    found = [document[f] for f in single if f in document]
+    for field in lists:
+        found.extend(document.get(field, ()))
+    return found if len(found) < 2 else list(dict.fromkeys(found))
 
 
 class ViewState:
@@ -86,17 +89,22 @@ class ViewState:
         self.head_seq = 0
         self.head_hash = ""
         self.position = 0
-        self.ids: list[str] = [""]
+        # Per entry, compactly (a snapshot loads in one pass): record ids as 32 raw bytes,
+        # record times as 27 characters, the stored line's end position.
+        self._ids = bytearray(32)
         self.kinds: list[str] = [""]
-        self.times: list[str] = [""]
-        self.spans: list[tuple[int, int]] = [(0, 0)]
-        self.seq_of: dict[str, int] = {}
+        self._times = bytearray(_TIME_WIDTH)
+        self._ends = array("q", [0])
+        self._seq_of: dict[str, int] | None = {}
         self.declarations: dict[str, list[int]] = {}
         self.mentions: dict[str, list[int]] = {}
         self.citing: dict[str, list[int]] = {}
         self.corrections: dict[int, list[Correction]] = {}
         self.dated: list[tuple[int, int, int]] = []  # (lower, upper, seq)
         self._dated_sorted = True
+        self._narrow: list[tuple[int, int, int]] = []
+        self._wide: list[tuple[int, int, int]] = []
+        self._narrow_span = 0
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._reader: Any = None
 
@@ -116,19 +124,30 @@ class ViewState:
         keep: bool = False,
     ) -> None:
         kind = document["kind"]
-        self.ids.append(record_id)
+        self._ids += bytes.fromhex(record_id)
         self.kinds.append(kind)
-        self.times.append(time)
-        self.spans.append(span)
-        self.seq_of[record_id] = seq
+        self._times += time.encode()
+        self._ends.append(span[1])
+        if self._seq_of is not None:
+            self._seq_of[record_id] = seq
         if keep:
             self._documents[seq] = document
-        if kind in ("person", "place", "event", "source", "agent"):
+        if kind in _ENTITY_KINDS:
             self.declarations.setdefault(document["id"], []).append(seq)
+        mentions = self.mentions
         for entity in _mentions(document):
-            self.mentions.setdefault(entity, []).append(seq)
+            found = mentions.get(entity)
+            if found is None:
+                mentions[entity] = [seq]
+            else:
+                found.append(seq)
+        citing = self.citing
         for citation in document.get("citations", ()):
-            self.citing.setdefault(citation["source"], []).append(seq)
+            found = citing.get(citation["source"])
+            if found is None:
+                citing[citation["source"]] = [seq]
+            else:
+                found.append(seq)
         if kind in ("supersede", "retract"):
             target = self.seq_of.get(document["target"])
             replacement = self.seq_of.get(document["replacement"]) if kind == "supersede" else None
@@ -149,14 +168,46 @@ class ViewState:
         if not self._dated_sorted:
             self.dated.sort()
             self._dated_sorted = True
+            narrow = [d for d in self.dated if d[1] - d[0] <= _WIDE]
+            self._wide = [d for d in self.dated if d[1] - d[0] > _WIDE]
+            self._narrow = narrow
+            self._narrow_span = max((d[1] - d[0] for d in narrow), default=0)
         return self.dated
+
+    def dated_between(self, low: int, high: int) -> list[tuple[int, int, int]]:
+        """Dated entries whose bounds overlap ``[low, high]``, in order."""
+        import bisect
+
+        self.dated_in_order()
+        narrow = self._narrow
+        start = bisect.bisect_left(narrow, (low - self._narrow_span,))
+        stop = bisect.bisect_right(narrow, (high, 1 << 63))
+        found = [d for d in narrow[start:stop] if d[1] >= low]
+        found.extend(d for d in self._wide if d[1] >= low and d[0] <= high)
+        found.sort()
+        return found
+
+    # -- per entry ---------------------------------------------------------------------
+    def record_id(self, seq: int) -> str:
+        return self._ids[32 * seq : 32 * seq + 32].hex()
+
+    def time(self, seq: int) -> str:
+        return self._times[_TIME_WIDTH * seq : _TIME_WIDTH * seq + _TIME_WIDTH].decode()
+
+    @property
+    def seq_of(self) -> dict[str, int]:
+        """Sequence number by record id; rebuilt on first use after loading a snapshot."""
+        if self._seq_of is None:
+            ids = self._ids
+            self._seq_of = {ids[32 * s : 32 * s + 32].hex(): s for s in range(1, self.head_seq + 1)}
+        return self._seq_of
 
     # -- reading records ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
         kept = self._documents.get(seq)
         if kept is not None:
             return kept
-        start, end = self.spans[seq]
+        start, end = self._ends[seq - 1], self._ends[seq]
         if self._reader is None:
             raise LookupError(f"entry {seq}: no document store attached")
         _, body = split_line(self._reader[start : end - 1])
@@ -174,9 +225,14 @@ class ViewState:
         if stop_seq is not None:
             return min(stop_seq, self.head_seq)
         if stop_time is not None:
-            import bisect
-
-            return bisect.bisect_right(self.times, stop_time, 1) - 1
+            low, high = 1, self.head_seq + 1
+            while low < high:  # the first entry recorded after stop_time
+                middle = (low + high) // 2
+                if self.time(middle) <= stop_time:
+                    low = middle + 1
+                else:
+                    high = middle
+            return low - 1
         return self.head_seq
 
     def status(self, seq: int, limit: int) -> Correction | None:
@@ -198,19 +254,26 @@ class ViewState:
 
     # -- snapshots ---------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        payload = {k: v for k, v in self.__dict__.items() if k not in ("_reader",)}
-        return pickle.dumps((_SNAPSHOT_VERSION, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        self.dated_in_order()
+        payload = {k: v for k, v in self.__dict__.items() if k not in ("_reader", "_seq_of")}
+        with _gc_paused():
+            return pickle.dumps((_SNAPSHOT_VERSION, payload), protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ViewState | None:
         try:
-            version, payload = pickle.loads(data)  # our own cache file, in the log's directory
+            with _gc_paused():
+                version, payload = pickle.loads(data)
+            state_version_ok = (
+                version == _SNAPSHOT_VERSION
+            )  # our own cache file, in the log's directory
         except Exception:
             return None
-        if version != _SNAPSHOT_VERSION:
+        if not state_version_ok:
             return None
         state = cls()
         state.__dict__.update(payload)
+        state._seq_of = None
         return state
 
 
@@ -244,7 +307,7 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
             if following is not None and split_line(following[0])[0].prev == cached.head_hash:
                 state, start = cached, cached.position
     if head is not None and state.head_seq != head.seq:
-        position = start
+        position, folded_from = start, state.head_seq
         loads = orjson.loads
         with _gc_paused():
             for header, body, after in log._scan(start):
@@ -252,7 +315,8 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
                            (position, after))  # fmt: skip
                 position = after
         state.position = position
-        if use_snapshot:
+        # a few new entries are cheaper to fold again next time than to re-save the snapshot
+        if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
             _write_snapshot(snapshot_path, state)
     state.attach(_map(log.path) if head is not None else b"")
     return state
