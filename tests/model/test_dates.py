@@ -165,3 +165,15 @@ def test_unspecified_digits_span_what_the_mask_admits() -> None:
     assert (decade.lower, decade.upper) == (parse_date("1940").lower, parse_date("1949").upper)
     assert parse_date("2015-02-X8").upper == parse_date("2015-02-28").upper
     assert parse_date("1984-1X").lower == parse_date("1984-10").lower
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(fast_path_dates(), st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")))
+def test_the_folding_shortcut_gives_the_parsers_sort_key(text: str) -> None:
+    from fonds.model.dates import date_bounds
+
+    try:
+        expected: tuple[int, int] | None = _parse(text, "gregorian").sort_key
+    except DateError:
+        expected = None
+    assert date_bounds(text) == expected

@@ -23,7 +23,7 @@ import orjson
 
 from fonds.log.base import Entry, LogStore, _as_of_filter
 from fonds.log.chain import split_line
-from fonds.model.dates import DateError, DateInfo, parse_date
+from fonds.model.dates import date_bounds
 
 __all__ = ["Correction", "ViewState", "load_state"]
 
@@ -156,11 +156,9 @@ class ViewState:
                     Correction(seq, kind, replacement, document["reason"])
                 )
         if kind in _DATED_KINDS and "date" in document:
-            info = _date_info(document)
-            if info is not None:
-                lower = info.lower if info.lower is not None else -(1 << 62)
-                upper = info.upper if info.upper is not None else 1 << 62
-                self.dated.append((lower, upper, seq))
+            bounds = date_bounds(document["date"], document.get("calendar"))
+            if bounds is not None:
+                self.dated.append((bounds[0], bounds[1], seq))
                 self._dated_sorted = False
         self.head_seq, self.head_hash = seq, entry_hash
 
@@ -275,13 +273,6 @@ class ViewState:
         state.__dict__.update(payload)
         state._seq_of = None
         return state
-
-
-def _date_info(document: Mapping[str, Any]) -> DateInfo | None:
-    try:
-        return parse_date(document["date"], document.get("calendar") or "gregorian")
-    except DateError:
-        return None
 
 
 def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
