@@ -35,6 +35,7 @@ from fonds.model.dates import DateInfo, parse_date
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, Problem
 from fonds.validate import Limits, ValidationReport, validate_files, validate_lines
+from fonds.views import TimelineFilter, Views
 
 __all__ = [
     "Agent",
@@ -64,7 +65,9 @@ __all__ = [
     "Retract",
     "Source",
     "Supersede",
+    "TimelineFilter",
     "ValidationReport",
+    "Views",
     "Vocabulary",
     "open_log",
     "parse_date",

@@ -243,7 +243,8 @@ def test_view_as_of_n_equals_view_of_log_truncated_at_n(
             retractable.extend(batch)
         except InvalidRecordError:
             continue  # incoherent life dates or duplicates: not this law's business
-    if retractable and data.draw(st.booleans()):
+    retract_one: bool = data.draw(st.booleans())
+    if retractable and retract_one:
         target = data.draw(st.sampled_from(retractable))
         log.append(
             [
