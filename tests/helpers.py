@@ -67,3 +67,13 @@ def basics() -> list[dict[str, Any]]:
 def write_jsonl(path: Path, documents: list[Any]) -> Path:
     path.write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in documents))
     return path
+
+
+def run_cli(capsys: Any, *args: str) -> tuple[int, str, str]:
+    """Run ``fonds ARGS`` in-process: (exit code, stdout, stderr); never a traceback."""
+    from fonds.cli import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    return code, captured.out, captured.err

@@ -9,17 +9,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fonds.cli import main
-from tests.helpers import basics, cite, life, person, write_jsonl
+from tests.helpers import basics, cite, life, person, run_cli, write_jsonl
 
 Run = tuple[int, str, str]
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err + captured.out
-    return code, captured.out, captured.err
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    return run_cli(capsys, *args)
 
 
 def test_valid_contribution_on_its_own(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,16 +7,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fonds.cli import main
-from tests.helpers import life, write_jsonl
+from tests.helpers import life, run_cli, write_jsonl
 from tests.views.test_views import base
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err + captured.out
-    return code, captured.out, captured.err
+    return run_cli(capsys, *args)
 
 
 @pytest.fixture

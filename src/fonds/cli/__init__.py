@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from fonds.cli import core, views
+from fonds.cli import core, importing, views
 from fonds.cli.common import error_line
 from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, UsageError
 
@@ -19,7 +19,14 @@ def cli() -> None:
     """fonds: historical facts with provenance, in a validated, hash-chained log."""
 
 
-for command in (core.init, core.validate, core.append, core.verify, *views.COMMANDS):
+for command in (
+    core.init,
+    core.validate,
+    core.append,
+    core.verify,
+    importing.import_group,
+    *views.COMMANDS,
+):
     cli.add_command(command)
 
 

@@ -39,7 +39,7 @@ from fonds.model.convert import structure_record, unstructure_record
 from fonds.model.records import Record
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import InvalidRecordError, LogIntegrityError, Problem, UsageError
-from fonds.validate import Limits, ValidationReport, validate_lines
+from fonds.validate import Limits, ValidationReport, log_order, validate_lines
 
 __all__ = ["AsOf", "Entry", "Head", "LogStore"]
 
@@ -291,7 +291,7 @@ class LogStore(ABC):
             seq, prev, time = (head.seq, head.hash, head.time) if head else (0, GENESIS, None)
             stored: list[bytes] = []
             entries: list[Entry] = []
-            for item in report.records:
+            for item in log_order(report.records):
                 seq += 1
                 time = now_record_time(time)
                 line, record_id, entry_hash = encode_entry(

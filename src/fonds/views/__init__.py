@@ -40,5 +40,9 @@ class Views:
     def conflicts(self, as_of: AsOf = None, subject: str | None = None) -> list[dict[str, Any]]:
         return self.at(as_of).conflicts(subject)
 
+    def known_ids(self) -> frozenset[str]:
+        """Every entity id the log declares."""
+        return frozenset(self.state.declarations)
+
     def history(self, entity_id: str, as_of: AsOf = None) -> list[dict[str, Any]]:
         return self.at(as_of).history(entity_id)

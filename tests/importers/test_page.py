@@ -1,0 +1,221 @@
+"""fonds import page: the seed, pages written for the tests, and generated pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fonds.importers.page import read_page
+from tests.conftest import ROOT
+from tests.helpers import run_cli
+
+PAGES = Path(__file__).parent / "pages"
+SEED = ROOT / "data" / "axis-talks" / "page.txt"
+
+
+def import_and_validate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, page: Path, *extra: str
+) -> list[dict[str, Any]]:
+    out = tmp_path / f"{page.stem}.jsonl"
+    code, _, err = run_cli(capsys, "import", "page", str(page), "--out", str(out), *extra)
+    assert code == 0, err
+    code, stdout, err = run_cli(capsys, "validate", str(out), "--log", str(tmp_path / "no-log"))
+    assert code == 0, err
+    assert "valid" in stdout
+    return [orjson.loads(line) for line in out.read_bytes().splitlines()]
+
+
+def of_kind(records: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [r for r in records if r["kind"] == kind]
+
+
+def test_seed_page_imports_into_a_valid_contribution(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    records = import_and_validate(capsys, tmp_path, SEED)
+    passages = of_kind(records, "passage")
+    assert [p["locator"] for p in passages][:2] == [
+        {"label": "paragraph", "value": "1"},
+        {"label": "paragraph", "value": "2"},
+    ]
+    assert len(passages) == 46
+    assert passages[26]["note"] == "Under the heading “November 13”."
+    persons = {p["id"]: p["labels"] for p in of_kind(records, "person")}
+    assert persons == {
+        "person:ribbentrop": {"en": "Joachim von Ribbentrop"},
+        "person:molotov": {"en": "Vyacheslav Molotov"},
+        "person:hitler": {"en": "Adolf Hitler"},
+        "person:stalin": {"en": "Joseph Stalin"},
+    }
+    life = {
+        (a["subject"], a["property"]): a["date"]
+        for a in of_kind(records, "attribute")
+        if a["property"] in ("born", "died")
+    }
+    assert life[("person:molotov", "born")] == "1890-03-09"
+    assert life[("person:molotov", "died")] == "1986-11-08"
+    variant = next(a for a in of_kind(records, "attribute") if a["property"] == "name-variant")
+    assert variant["value"] == "Joachim Von Ribbentrop"
+    assert variant["flags"] == ["normalized-spelling"]
+    events = [e for e in of_kind(records, "event") if e["id"] != "event:german-soviet-axis-talks"]
+    assert len(events) == 14
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates, reverse=True)  # the page lists them newest first
+    unnumbered = events[1]
+    assert unnumbered["labels"] == {"lv": "Vilcienu sadursmē Maskavā ievainoti vismaz 50 cilvēki"}
+    assert unnumbered["citations"][0]["locator"]["value"] == "Related events, item 2"
+    assert "no list number" in str(unnumbered["note"])
+    languages = {
+        a["subject"]: a["value"]
+        for a in of_kind(records, "attribute")
+        if a["property"] == "languages"
+    }
+    assert languages["event:explosions-rock-central-istanbul-turkey-41-killed"] == "en, lv"
+
+
+def test_page_with_a_places_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    records = import_and_validate(capsys, tmp_path, PAGES / "places.txt")
+    places = {p["id"]: p["labels"] for p in of_kind(records, "place")}
+    assert places == {
+        "place:brest-litovsk": {"en": "Brest-Litovsk"},
+        "place:berlin": {"en": "Berlin"},
+    }
+    located = [r["object"] for r in of_kind(records, "relation") if r["predicate"] == "located-in"]
+    assert located == ["place:brest-litovsk", "place:berlin"]
+    assert {p["id"] for p in of_kind(records, "person")} == {
+        "person:trotsky",
+        "person:sokolnikov",
+        "person:kuhlmann",
+    }
+
+
+def test_page_with_a_one_date_persons_row(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    records = import_and_validate(capsys, tmp_path, PAGES / "one-date.txt")
+    merkel = [a for a in of_kind(records, "attribute") if a.get("subject") == "person:merkel"]
+    assert [(a["property"], a["date"]) for a in merkel] == [("born", "1954-07-17")]
+    assert "one date" in str(merkel[0]["note"])
+    passages = of_kind(records, "passage")
+    assert len(passages) == 2 and passages[0]["note"] == "Under the heading “November 9”."
+
+
+def test_page_with_faults_reports_each_with_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "faults.jsonl"
+    page = PAGES / "faults.txt"
+    code, _, err = run_cli(capsys, "import", "page", str(page), "--out", str(out))
+    assert code == 1
+    assert not out.exists()  # nothing written
+    assert f"{page}:19: : '31.02.1815' is not a calendar date" in err
+    assert f"{page}:20: : could not read this related event" in err
+    records = import_and_validate(capsys, tmp_path, page, "--skip-unreadable")
+    events = {e["id"]: e for e in of_kind(records, "event")}
+    waterloo = events["event:battle-of-waterloo"]
+    assert waterloo["date"] == "1815-06-18"
+    assert "no list number" in str(waterloo["note"]) and "name once" in str(waterloo["note"])
+    assert "event:the-hundred-days" not in events
+    persons = {p["id"]: p["labels"] for p in of_kind(records, "person")}
+    assert persons["person:nesselrode"] == {"en": "Karl Robert von der Nesselrode"}
+    assert persons["person:talleyrand"] == {"en": "Charles Maurice de Talleyrand"}
+    metternich_row = next(p for p in of_kind(records, "person") if p["id"] == "person:metternich")
+    assert "no list number" in str(metternich_row["note"])
+    headings = {p.get("note") for p in of_kind(records, "passage")}
+    assert "Under the heading “Final act”." in headings
+
+
+def test_against_a_log_reuses_its_entities(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shipped_log: Path
+) -> None:
+    out = tmp_path / "again.jsonl"
+    code, _, err = run_cli(
+        capsys,
+        "import",
+        "page",
+        str(SEED),
+        "--out",
+        str(out),
+        "--against",
+        str(shipped_log),
+        "--source-id",
+        "source:second-copy",
+        "--event-id",
+        "event:second-copy",
+    )
+    assert code == 0, err
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert not of_kind(records, "person")  # Molotov and the others are already declared
+    assert any(r.get("subject") == "person:molotov" for r in of_kind(records, "attribute"))
+    code, _, err = run_cli(capsys, "validate", str(out), "--log", str(shipped_log))
+    assert code == 0, err
+
+
+def test_unreadable_input_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    binary = tmp_path / "page.txt"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    code, _, err = run_cli(capsys, "import", "page", str(binary))
+    assert code == 2 and "not UTF-8" in err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "import", "page", str(empty))
+    assert code == 1 and f"{empty}:1: : the page is empty" in err
+
+
+# Generated pages: the layout rendered from known parts reads back to the same parts.
+_word = st.text(
+    alphabet=st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x17F),
+    min_size=2,
+    max_size=9,
+).map(str.capitalize)
+_title = st.lists(_word, min_size=1, max_size=6).map(" ".join)
+_day = st.dates(min_value=dt.date(1000, 1, 1))
+_langs = st.lists(
+    st.sampled_from(["de", "en", "fr", "lv", "pl", "ru"]), min_size=1, max_size=4, unique=True
+)
+_row = st.tuples(_title, st.lists(_day, min_size=1, max_size=2), _langs, st.booleans())
+
+
+def _glue(number: int, name: str, dates: list[dt.date], langs: list[str], numbered: bool) -> str:
+    printed = "".join(d.strftime("%d.%m.%Y") for d in dates)
+    return f"{number if numbered else ''}{name}{name}{printed}{', '.join(langs)}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    title=_title,
+    paragraphs=st.lists(_title.map(lambda t: t + "."), min_size=1, max_size=5),
+    related=st.lists(_row, max_size=5),
+    persons=st.lists(_row, max_size=5),
+)
+def test_generated_pages_read_back(
+    title: str,
+    paragraphs: list[str],
+    related: list[tuple[str, list[dt.date], list[str], bool]],
+    persons: list[tuple[str, list[dt.date], list[str], bool]],
+) -> None:
+    lines = [title, "", "Add an event picture!", f"{len(persons)}List of persons", ""]
+    lines += [p for paragraph in paragraphs for p in (paragraph, "")]
+    lines += ["Related events", ""]
+    lines += [_glue(i, n, d[:1], la, num) for i, (n, d, la, num) in enumerate(related, 1)]
+    lines += ["", "No places assigned", "", "    Name Born / Since / At Died Languages"]
+    lines += ["    " + _glue(i, *row) for i, row in enumerate(persons, 1)]
+    page = read_page("\n".join(lines))
+    assert page.problems == ()
+    assert page.title == title
+    assert [p.text for p in page.paragraphs] == paragraphs
+    assert [(r.name, r.item, r.languages) for r in page.related] == [
+        (n, i, tuple(la)) for i, (n, _, la, _) in enumerate(related, 1)
+    ]
+    assert [r.dates for r in page.persons] == [
+        tuple(d.isoformat() for d in dates) for _, dates, _, _ in persons
+    ]
+    assert [r.name for r in page.persons] == [name for name, *_ in persons]
