@@ -177,6 +177,4 @@ def verify(log_dir: Path, output_format: str, deep: bool) -> None:
             f"{log_dir}: {count} entries, {what} verified"
             + (f", head {head.hash[:12]}" if head else "")
         )
-    elif not problems and output_format == "json":
-        emit("[]")
     sys.exit(1 if problems else 0)

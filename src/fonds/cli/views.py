@@ -228,6 +228,11 @@ def source(
         emit(_json(view), out)
         return
     parts = [f"{view['title']} ({view['id']})\n"]
+    standing = [view.get("source_type", ""), view.get("publication_status", "")]
+    standing.append(_flags(view))
+    parts.append(" · ".join(item for item in standing if item) + "\n")
+    if view.get("note"):
+        parts.append(f"{view['note']}\n")
     if view["parts"]:
         parts.append("parts: " + ", ".join(view["parts"]) + "\n")
     parts.append(

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from fonds.model.dates import DateError, parse_date
+from fonds.model.dates import DateError, date_bounds, parse_date
 from fonds.model.dates import format_date as _format_date
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import FondsError, UsageError
@@ -338,9 +338,13 @@ class Query:
             records.append(item)
             if all(c["source"] in withdrawn for c in document.get("citations", ())):
                 orphaned.append(item)
+        declared = self.state.declaration(source_id, self.limit)
+        declaration = self.document(declared) if declared is not None else {}
+        standing = ("source_type", "publication_status", "flags", "note")
         return {
             "id": source_id,
             "title": self.label(source_id),
+            **{key: declaration[key] for key in standing if key in declaration},
             "parts": sorted(withdrawn - {source_id}),
             "records": records,
             "would_lose_all_sources": orphaned,
@@ -366,7 +370,9 @@ class Query:
         """Subjects and properties on which records disagree, side by side.
 
         Single-valued properties (those whose value is a date: born, died, ...) conflict when
-        two claims differ. A supersession resolves a conflict; otherwise the claim with the
+        two claims cannot both be true: their dates share no moment (so "1890" and
+        "1890-03-09" agree, as do the same day in two calendars), or their values or places
+        differ. A supersession resolves a conflict; otherwise the claim with the
         higher confidence is preferred, when one is higher.
         """
         single = {p for p, v in self.vocabulary.property_values.items() if v == "date"}
@@ -385,8 +391,7 @@ class Query:
                 groups.setdefault((entity, document["property"]), []).append(seq)
         found: list[dict[str, Any]] = []
         for (entity, prop), seqs in sorted(groups.items()):
-            claims = {_claim(self.document(seq)) for seq in seqs}
-            if len(claims) < 2:
+            if not _disagree([self.document(seq) for seq in seqs]):
                 continue
             active = [seq for seq in seqs if self.state.active(seq, self.limit)]
             sides = []
@@ -406,7 +411,7 @@ class Query:
                     "subject": entity,
                     "label": self.label(entity),
                     "property": prop,
-                    "open": len({_claim(self.document(s)) for s in active}) > 1,
+                    "open": _disagree([self.document(seq) for seq in active]),
                     "claims": sides,
                     "preferred": self.state.record_id(preferred) if preferred else None,
                     "preferred_because": reason,
@@ -453,13 +458,19 @@ class Query:
         return rows
 
 
-def _claim(document: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (
-        document.get("date"),
-        document.get("calendar") or "gregorian",
-        document.get("value"),
-        document.get("place"),
-    )
+def _disagree(documents: list[Mapping[str, Any]]) -> bool:
+    """Whether any two of these claims cannot both be true."""
+    for index, first in enumerate(documents):
+        for second in documents[index + 1 :]:
+            if first.get("value") != second.get("value"):
+                return True
+            if first.get("place") and second.get("place") and first["place"] != second["place"]:
+                return True
+            one = date_bounds(first["date"], first.get("calendar")) if "date" in first else None
+            two = date_bounds(second["date"], second.get("calendar")) if "date" in second else None
+            if one is not None and two is not None and (one[1] < two[0] or two[1] < one[0]):
+                return True
+    return False
 
 
 def _subjects(document: Mapping[str, Any]) -> list[str]:
