@@ -98,3 +98,13 @@ def test_the_hashed_header_is_rfc8785_canonical() -> None:
 
     data = header_canonical(12, "2026-11-24T12:00:00.000001Z", "a" * 64, "b" * 64, "c" * 64)
     assert data == rfc8785.dumps(orjson.loads(data))
+
+
+def test_a_batch_is_stored_with_every_declaration_before_its_use(log: LogStore) -> None:
+    declarations_last = list(reversed(basics()))
+    entries = log.append(declarations_last)
+    stored = [entry.kind for entry in entries]
+    assert stored.index("agent") < stored.index("source") < stored.index("attribute")
+    assert stored.index("person") < stored.index("attribute")
+    assert sorted(entry.id for entry in entries) == sorted(e.id for e in log.entries())
+    assert log.verify(deep=True) == []
