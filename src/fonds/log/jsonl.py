@@ -31,7 +31,8 @@ _TAIL_CHUNK = 1 << 16
 class JsonlLog(LogStore):
     """A log in a directory: ``log.jsonl``, ``vocabulary.json`` and a derived cache."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        directory = Path(directory)
         self.directory = directory
         self.location = str(directory)
         self.path = directory / LOG_FILE

@@ -18,6 +18,7 @@ import io
 import math
 import re
 import time
+from typing import Any
 
 import attrs
 
@@ -445,3 +446,31 @@ def date_bounds(text: str, calendar: str | None = None) -> tuple[int, int] | Non
         return parse_date(text, calendar).sort_key
     except DateError:
         return None
+
+
+def date_parts(text: str, calendar: str | None = None) -> dict[str, Any] | None:
+    """A date as CSL-JSON ``date-parts`` at its own precision (an interval: both ends).
+
+    ``circa`` marks an approximate date; ``raw`` keeps the EDTF string. None when the date has
+    no known bound to give.
+    """
+    info = parse_date(text, calendar or "gregorian")
+    ends = info.edtf.split("/") if info.precision == "interval" else [info.edtf]
+    parts: list[list[int]] = []
+    for end in ends:
+        if end in ("", ".."):
+            continue
+        point = parse_date(end, calendar or "gregorian")
+        if point.lower is None:
+            continue
+        year, month, day, _, _ = _civil(point.lower)
+        depth = {"year": 1, "month": 2}.get(point.precision, 3)
+        if point.precision in ("decade", "century", "season"):
+            depth = 1
+        parts.append([year, month, day][:depth])
+    if not parts:
+        return None
+    result: dict[str, Any] = {"date-parts": parts, "raw": text}
+    if info.approximate or info.uncertain:
+        result["circa"] = True
+    return result
