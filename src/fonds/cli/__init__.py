@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from fonds.cli import core, importing, views
+from fonds.cli import core, exporting, importing, views
 from fonds.cli.common import error_line
 from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, UsageError
 
@@ -25,6 +25,8 @@ for command in (
     core.append,
     core.verify,
     importing.import_group,
+    exporting.cite,
+    exporting.export,
     *views.COMMANDS,
 ):
     cli.add_command(command)

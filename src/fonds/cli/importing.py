@@ -28,6 +28,9 @@ def write_atomically(data: bytes, out: Path | None) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

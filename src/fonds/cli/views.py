@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fonds.cli.common import as_of_option, emit, format_option, log_option, open_log, out_option
+from fonds.cli.common import F, as_of_option, emit, format_option, log_option, open_log, out_option
 from fonds.views import UnknownIdError, Views
 
 VIEW_FORMATS = ("text", "json", "md")
@@ -89,17 +89,34 @@ def _fact_rows(facts: Iterable[Mapping[str, Any]], what: str = "summary") -> lis
 FACT_COLUMNS = ["date", "fact", "flags", "confidence", "sources", "record"]
 
 
+def filter_options(function: F) -> F:
+    """The timeline's filters, shared by every command that selects facts."""
+    for option in reversed(
+        (
+            click.option(
+                "--from", "date_from", metavar="EDTF", help="Only what overlaps from this date."
+            ),
+            click.option(
+                "--to", "date_to", metavar="EDTF", help="Only what overlaps up to this date."
+            ),
+            click.option("--person", metavar="ID", help="Only what concerns this person."),
+            click.option("--place", metavar="ID", help="Only what concerns this place."),
+            click.option("--flag", metavar="FLAG", help="Only records with this flag."),
+            click.option(
+                "--min-confidence", metavar="TERM", help="Only records at least this sure."
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
 @click.command()
 @log_option
 @format_option(*VIEW_FORMATS)
 @as_of_option
 @out_option
-@click.option("--from", "date_from", metavar="EDTF", help="Only what overlaps from this date.")
-@click.option("--to", "date_to", metavar="EDTF", help="Only what overlaps up to this date.")
-@click.option("--person", metavar="ID", help="Only what concerns this person.")
-@click.option("--place", metavar="ID", help="Only what concerns this place.")
-@click.option("--flag", metavar="FLAG", help="Only records with this flag.")
-@click.option("--min-confidence", metavar="TERM", help="Only records at least this sure.")
+@filter_options
 def timeline(
     log_dir: Path, output_format: str, as_of: str | None, out: Path | None,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,

@@ -417,7 +417,7 @@ def page_records(
             id=event,
             labels={language: page.title},
             date=event_date,
-            citations=context.cite("section", "title", page.title),
+            citations=[{"source": source, "quote": page.title}],
             confidence="medium",
         )
     )

@@ -1,0 +1,73 @@
+"""Cite one thing: a source, an entity's declaration, or any record by its hash."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fonds.exports.cite import Cite, Formatter, html_to_text
+from fonds.exports.csl import citation_key, csl_item
+from fonds.exports.selection import _with_parents
+from fonds.log.base import AsOf, Entry, LogStore
+from fonds.problems import UsageError
+from fonds.views import UnknownIdError, Views
+
+__all__ = ["cite"]
+
+_HASH_PREFIX = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+def _entry(log: LogStore, views: Views, identifier: str, as_of: AsOf) -> Entry:
+    if _HASH_PREFIX.match(identifier):
+        found = [e for e in log.entries(as_of) if e.id.startswith(identifier)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise UsageError(f"{identifier}: {len(found)} records start so; give more digits")
+        raise UnknownIdError(identifier, [])
+    seq = views.at(as_of).require(identifier)
+    return next(e for e in log.entries(as_of) if e.seq == seq)
+
+
+def cite(
+    log: LogStore, views: Views, identifier: str, style: str, as_of: AsOf = None
+) -> dict[str, Any]:
+    """A note and bibliography entries for what ``identifier`` names, and the record as data."""
+    entry = _entry(log, views, identifier, as_of)
+    record = entry.document
+    if record["kind"] == "source":
+        group = [Cite(citation_key(record["id"]))]
+        cited = [record["id"]]
+    else:
+        group = []
+        for citation in record.get("citations", ()):
+            locator = citation.get("locator")
+            where = (locator["label"], locator["value"]) if locator else None
+            group.append(Cite(citation_key(citation["source"]), where))
+        cited = [c["source"] for c in record.get("citations", ())]
+    query = views.at(as_of)
+    sources = []
+    for source_id in _with_parents(views, cited, as_of):
+        seq = query.state.declaration(source_id, query.limit)
+        if seq is not None:
+            sources.append(csl_item(query.document(seq)))
+    formatter = Formatter(style)
+    result: dict[str, Any] = {"style": style, "record": entry.id}
+    if group:
+        rendered = formatter.render(sources, [group])
+        keys = {cite.key for cite in group}
+        result["note_html"] = rendered.notes[0]
+        result["note"] = html_to_text(rendered.notes[0])
+        result["bibliography_html"] = [e for k, e in rendered.bibliography if k in keys]
+        result["bibliography"] = [html_to_text(e) for e in result["bibliography_html"]]
+        result["note_style"] = rendered.note_style
+    quotes = [c["quote"] for c in record.get("citations", ()) if c.get("quote")]
+    if quotes:
+        result["quotes"] = quotes
+    result["as_data"] = (
+        f"fonds record {entry.id[:12]} ({record['kind']}), entry {entry.seq} of the log"
+        f" “{Path(log.location).name}”, recorded {entry.time} by {record['recorded_by']};"
+        f" sha256:{entry.id}"
+    )
+    return result

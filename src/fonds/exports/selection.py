@@ -1,0 +1,59 @@
+"""What an export covers: the facts of a view (filtered like the timeline) and their sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from fonds.log.base import AsOf
+from fonds.views import Views
+
+__all__ = ["Selection", "select"]
+
+
+@attrs.frozen
+class Selection:
+    """Facts in historical order, and the source declarations they rest on (keyed by id)."""
+
+    facts: tuple[dict[str, Any], ...]
+    sources: Mapping[str, Mapping[str, Any]]
+    everything: bool  # no filter: the sources are every source the log declares
+
+
+def _declaration(views: Views, entity_id: str, as_of: AsOf) -> Mapping[str, Any] | None:
+    query = views.at(as_of)
+    seq = query.state.declaration(entity_id, query.limit)
+    return query.document(seq) if seq is not None else None
+
+
+def select(views: Views, as_of: AsOf = None, **filters: Any) -> Selection:
+    """The timeline's facts under ``filters`` and the sources they cite (with their parents).
+
+    With no filter every declared source is included, cited or not.
+    """
+    active = {key: value for key, value in filters.items() if value is not None}
+    facts = tuple(views.timeline(as_of, **active))
+    wanted: list[str] = []
+    if active:
+        wanted = [c["source"] for fact in facts for c in fact.get("sources", ())]
+    else:
+        wanted = sorted(i for i in views.known_ids() if i.startswith("source:"))
+    sources: dict[str, Mapping[str, Any]] = {}
+    for source_id in _with_parents(views, wanted, as_of):
+        declaration = _declaration(views, source_id, as_of)
+        if declaration is not None:
+            sources[source_id] = declaration
+    return Selection(facts, sources, not active)
+
+
+def _with_parents(views: Views, source_ids: Iterable[str], as_of: AsOf) -> list[str]:
+    seen: dict[str, None] = {}
+    for source_id in source_ids:
+        current: str | None = source_id
+        while current is not None and current not in seen:
+            seen[current] = None
+            declaration = _declaration(views, current, as_of)
+            current = declaration.get("part_of") if declaration else None
+    return list(seen)
