@@ -35,6 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import AGENT, Generator, write_log
 
 from fonds.log.jsonl import LOG_FILE, JsonlLog
+from fonds.model.vocabulary import default_vocabulary
+from fonds.schema import validator_for
+from fonds.validate import Limits, iter_file_lines, validate_lines
 from fonds.views import Views
 
 APPEND_BATCH = 10_000
@@ -104,6 +107,28 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     seconds, _ = _timed(append_all)
     results["append_records"] = appended
     results["append_rps"] = appended / seconds
+
+    # fonds validate on a contribution file, against jsonschema on each record alone
+    contribution = directory / "contribution.jsonl"
+    contribution.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    limits = Limits(max_records=len(records) + 1)
+    seconds, report = _timed(
+        lambda: validate_lines(iter_file_lines(contribution), default_vocabulary(), None, limits)
+    )
+    assert report.ok, report.problems[:3]
+    results["validate_rps"] = len(records) / seconds
+
+    def jsonschema_each() -> int:
+        valid = 0
+        for line in contribution.read_bytes().splitlines():
+            document = orjson.loads(line)
+            valid += validator_for(document["kind"]).is_valid(document)
+        return valid
+
+    seconds, valid = _timed(jsonschema_each)
+    assert valid == len(records)
+    results["jsonschema_rps"] = len(records) / seconds
+    results["validate_vs_jsonschema"] = results["validate_rps"] / results["jsonschema_rps"]
     records.clear()
 
     seconds, count = _timed(lambda: floor(log_dir / LOG_FILE))
@@ -114,12 +139,11 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     assert problems == [], problems
     results["verify_rps"] = n / seconds
 
-    before = _rss_mib()
     gc.collect()
     seconds, views = _timed(lambda: Views(JsonlLog(log_dir), use_snapshot=True))
     results["build_s"] = seconds
     results["load_and_build_rps"] = n / seconds
-    results["bytes_per_record"] = max(0.0, (_rss_mib() - before) * 1024 * 1024 / n)
+    results["snapshot_bytes_per_record"] = len(views.state.to_bytes()) / n
     seconds, _ = _timed(lambda: Views(JsonlLog(log_dir)))
     results["rebuild_s"] = seconds
     people = sorted(p for p in views.state.declarations if p.startswith("person:"))
@@ -215,6 +239,9 @@ def run(n: int, append_cap: int) -> dict[str, Any]:
 ROWS = [
     ("validated append (records/s)", "append_rps", "{:,.0f}"),
     ("  records appended", "append_records", "{:,}"),
+    ("fonds validate, contribution file (records/s)", "validate_rps", "{:,.0f}"),
+    ("jsonschema alone, record by record (records/s)", "jsonschema_rps", "{:,.0f}"),
+    ("ratio: fonds validate / jsonschema (target ≥ 5)", "validate_vs_jsonschema", "{:.1f}"),
     ("trusted load, chain checked (records/s)", "load_rps", "{:,.0f}"),
     ("fonds verify (records/s)", "verify_rps", "{:,.0f}"),
     ("first build: load + views (s)", "build_s", "{:.2f}"),
@@ -224,7 +251,7 @@ ROWS = [
     ("person view (ms)", "person_ms", "{:.2f}"),
     ("one-day timeline query (ms)", "one_day_ms", "{:.2f}"),
     ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),
-    ("views memory (bytes/record)", "bytes_per_record", "{:,.0f}"),
+    ("views snapshot on disk (bytes/record)", "snapshot_bytes_per_record", "{:,.0f}"),
     ("floor: read + orjson per line (records/s)", "floor_rps", "{:,.0f}"),
     ("peer: eventsourcing+SQLite save (records/s)", "peer_save_rps", "{:,.0f}"),
     ("peer: eventsourcing+SQLite replay (records/s)", "peer_replay_rps", "{:,.0f}"),

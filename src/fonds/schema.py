@@ -20,7 +20,7 @@ from referencing import Registry, Resource
 
 from fonds.model.records import RECORD_KINDS
 
-__all__ = ["SchemaFailure", "load_schema", "registry", "schema_failures", "validator_for"]
+__all__ = ["SchemaFailure", "conforms", "load_schema", "registry", "schema_failures", "validator_for"]
 
 _FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
@@ -113,3 +113,38 @@ def bundled_schema(kind: str) -> dict[str, Any]:
     schema: dict[str, Any] = inline(dict(load_schema(kind)), defs)
     schema.pop("$id", None)
     return schema
+
+
+@functools.cache
+def _fast_gate(kind: str) -> Any:
+    """A compiled validator (jsonschema-rs) of the kind's schema, formats left out."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(bundled_schema(kind), validate_formats=False)
+
+
+@functools.cache
+def _format_fields(kind: str) -> tuple[tuple[str, str], ...]:
+    """(property, format) for every top-level property of the kind that names a format."""
+    properties: Mapping[str, Any] = bundled_schema(kind).get("properties", {})
+    return tuple(
+        (name, str(spec["format"]))
+        for name, spec in properties.items()
+        if isinstance(spec, Mapping) and "format" in spec
+    )
+
+
+def conforms(kind: str, document: Any) -> bool:
+    """Whether ``document`` is valid for ``kind``: exactly what ``jsonschema`` decides.
+
+    The compiled gate checks the structure; the formats are checked by the same format checker
+    that ``jsonschema`` uses, so the two cannot disagree on what a "uri" is. A property test
+    holds the whole against ``jsonschema``.
+    """
+    if not _fast_gate(kind).is_valid(document):
+        return False
+    return all(
+        _FORMAT_CHECKER.conforms(document[name], fmt)
+        for name, fmt in _format_fields(kind)
+        if name in document
+    )

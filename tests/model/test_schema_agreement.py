@@ -12,7 +12,7 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 
 from fonds.model import RECORD_KINDS, Record, structure_record, unstructure_record
-from fonds.schema import bundled_schema, load_schema, schema_failures, validator_for
+from fonds.schema import bundled_schema, conforms, load_schema, schema_failures, validator_for
 from fonds.validate import canonical_bytes
 from tests.strategies import records
 
@@ -77,3 +77,53 @@ def test_records_are_values() -> None:
     assert a == b and hash(a) == hash(b)
     with pytest.raises(AttributeError):
         a.id = "person:b"  # type: ignore[misc]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _mutated(kind: str) -> st.SearchStrategy[Any]:
+    """Valid documents broken in one place: a field dropped, added, or given another value."""
+
+    def mutate(document: dict[str, Any], data: st.DataObject) -> Any:
+        changed = dict(document)
+        how = data.draw(st.sampled_from(["drop", "add", "replace", "url"]))
+        if how == "drop" and changed:
+            changed.pop(data.draw(st.sampled_from(sorted(changed))))
+        elif how == "add":
+            changed[data.draw(st.text(max_size=10))] = data.draw(_json_values)
+        elif how == "url":
+            changed["url"] = data.draw(
+                st.sampled_from(
+                    [
+                        "not a uri",
+                        "https://x.org/a b",
+                        "mailto:x@y.z",
+                        "https://example.org/p?q=1#f",
+                        "",
+                    ]
+                )
+            )
+        elif changed:
+            changed[data.draw(st.sampled_from(sorted(changed)))] = data.draw(_json_values)
+        return changed
+
+    return st.tuples(_documents(kind), st.data()).map(lambda pair: mutate(*pair))
+
+
+@pytest.mark.parametrize("kind", RECORD_KINDS)
+def test_the_fast_gate_accepts_exactly_what_jsonschema_accepts(kind: str) -> None:
+    validator = validator_for(kind)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_documents(kind) | _mutated(kind) | _json_values)
+    def check(document: Any) -> None:
+        assert conforms(kind, document) == validator.is_valid(document)
+
+    check()
