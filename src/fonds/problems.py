@@ -24,11 +24,13 @@ class Problem:
     code: str
     message: str
     suggestion: str | None = None
+    column: str | None = None  # for a spreadsheet: the column, shown instead of the pointer
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         hint = f" (did you mean {self.suggestion!r}?)" if self.suggestion else ""
-        return f"{where}: {self.pointer}: {self.message}{hint}"
+        place = self.column if self.column is not None else self.pointer
+        return f"{where}:{' ' if self.column is None else ''}{place}: {self.message}{hint}"
 
     def to_json(self) -> dict[str, Any]:
         return attrs.asdict(self)

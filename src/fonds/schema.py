@@ -20,7 +20,14 @@ from referencing import Registry, Resource
 
 from fonds.model.records import RECORD_KINDS
 
-__all__ = ["SchemaFailure", "conforms", "load_schema", "registry", "schema_failures", "validator_for"]
+__all__ = [
+    "SchemaFailure",
+    "conforms",
+    "load_schema",
+    "registry",
+    "schema_failures",
+    "validator_for",
+]
 
 _FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 

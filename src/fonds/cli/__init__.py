@@ -25,6 +25,7 @@ for command in (
     core.append,
     core.verify,
     importing.import_group,
+    importing.template_group,
     exporting.cite,
     exporting.export,
     *views.COMMANDS,

@@ -7,13 +7,20 @@ import sys
 import tempfile
 from pathlib import Path
 
+import attrs
 import click
 import orjson
 
-from fonds.cli.common import emit_bytes, error_line
+from fonds.cli.common import emit_bytes, error_line, format_option, log_option, open_log
+from fonds.cli.core import print_problems
 from fonds.importers.page import import_page
+from fonds.importers.sheet import column_for, read_sheet, template
+from fonds.importers.sheet import lines as sheet_lines
 from fonds.log.jsonl import LOG_FILE
+from fonds.model.records import RECORD_KINDS
+from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
+from fonds.validate import validate_lines
 
 
 def write_atomically(data: bytes, out: Path | None) -> None:
@@ -122,3 +129,70 @@ def page(
     write_atomically(data, out)
     if out is not None:
         error_line(f"{len(result.records)} draft records written to {out}")
+
+
+@import_group.command(name="csv")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--kind", required=True, type=click.Choice(RECORD_KINDS), help="Kind of the rows.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the contribution (JSON Lines) here instead of stdout.",
+)
+@click.option(
+    "--recorded-by",
+    default=None,
+    metavar="AGENT",
+    help="Agent id for rows without a recorded_by cell.",
+)
+@log_option
+@format_option("text", "json", "github")
+def csv_sheet(
+    sheet: Path,
+    kind: str,
+    out: Path | None,
+    recorded_by: str | None,
+    log_dir: Path,
+    output_format: str,
+) -> None:
+    """Turn a spreadsheet (CSV, one record a row) into a contribution; all rows or nothing.
+
+    Rows are checked like any contribution, against the log in --log when there is one.
+    """
+    result = read_sheet(sheet, kind, recorded_by)
+    problems = list(result.problems)
+    valid: list[dict[str, object]] = []
+    if result.records:
+        rows = list(sheet_lines(sheet, result))
+        if (log_dir / LOG_FILE).is_file():
+            report = open_log(log_dir).validate(rows)
+        else:
+            report = validate_lines(rows, default_vocabulary(), None)
+        problems.extend(
+            attrs.evolve(p, column=column_for(kind, p.pointer)) for p in report.problems
+        )
+        valid = [dict(item.document) for item in report.records]
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        print_problems(problems, output_format)
+        error_line(f"nothing written: {len(problems)} problem(s) in {sheet}")
+        sys.exit(1)
+    data = b"".join(orjson.dumps(document) + b"\n" for document in valid)
+    write_atomically(data, out)
+    if out is not None:
+        error_line(f"{len(valid)} records written to {out}")
+
+
+@click.group(name="template")
+def template_group() -> None:
+    """Blank forms for contributors."""
+
+
+@template_group.command(name="csv")
+@click.argument("kind", type=click.Choice(RECORD_KINDS))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--recorded-by", default="agent:fonds-editors", show_default=True, metavar="AGENT")
+def csv_template(kind: str, out: Path | None, recorded_by: str) -> None:
+    """A CSV header for KIND records, with one example row to overwrite."""
+    write_atomically(template(kind, recorded_by).encode("utf-8"), out)

@@ -1,0 +1,426 @@
+"""Records in spreadsheets: one row a record, plain cells for everything.
+
+The columns of a kind follow its schema:
+
+- a text field is one column (``title``, ``date``: EDTF as typed);
+- labels and external ids are one column per language or scheme: ``labels.en``,
+  ``labels.de``, ``external_ids.wikidata``;
+- a list of terms or ids is one cell, separated by ``;``: ``flags`` = ``secret; draft``;
+- names are ``Family, Given``, separated by ``;``; a name that is not split (an institution) is
+  written in braces: ``{Politburo}``;
+- a locator is its label and value: ``paragraph 41``, ``page 12``;
+- citations are numbered groups of columns: ``citation1.source``, ``citation1.locator``,
+  ``citation1.quote``, ``citation1.note``, then ``citation2.source``, … as many as needed.
+
+Problems are reported by row and column, as a spreadsheet user finds them.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+import orjson
+
+from fonds.problems import Problem
+from fonds.schema import bundled_schema
+
+__all__ = ["SheetImport", "column_for", "read_sheet", "template", "to_cells"]
+
+LIST_SEPARATOR = ";"
+CITATION_PARTS = ("source", "locator", "quote", "note")
+_CITATION_COLUMN = re.compile(r"^citation([1-9][0-9]?)\.(source|locator|quote|note)$")
+_MAP_COLUMN = re.compile(r"^(labels|external_ids)\.(.+)$")
+
+
+@cache
+def _shapes(kind: str) -> dict[str, str]:
+    """Each field of the kind and how it is written in cells: text, list, names, map,
+    locator or citations (read from the kind's schema)."""
+    shapes: dict[str, str] = {}
+    for name, spec in bundled_schema(kind)["properties"].items():
+        if name in ("kind", "schema"):
+            continue
+        items = spec.get("items", {}) if spec.get("type") == "array" else {}
+        if name == "citations":
+            shapes[name] = "citations"
+        elif spec.get("type") == "array" and items.get("type") == "object":
+            shapes[name] = "names"
+        elif spec.get("type") == "array":
+            shapes[name] = "list"
+        elif (
+            spec.get("type") == "object"
+            and "additionalProperties" in spec
+            and not spec.get("properties")
+        ):
+            shapes[name] = "map"
+        elif spec.get("type") == "object":
+            shapes[name] = "locator"
+        else:
+            shapes[name] = "text"
+    return shapes
+
+
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "person": {
+        "id": "person:kollontai",
+        "labels": {"en": "Alexandra Kollontai", "ru": "Александра Коллонтай"},
+        "external_ids": {"wikidata": "Q229079"},
+        "citations": [
+            {"source": "source:axis-talks-page", "locator": {"label": "paragraph", "value": "1"}}
+        ],
+        "confidence": "low",
+        "note": "An example row: replace it with your own.",
+    },
+    "place": {
+        "id": "place:anhalter-bahnhof",
+        "labels": {"en": "Anhalter Bahnhof", "de": "Anhalter Bahnhof"},
+        "confidence": "medium",
+    },
+    "agent": {
+        "id": "agent:example-contributor",
+        "labels": {"en": "An example contributor"},
+        "agent_type": "person",
+    },
+    "event": {
+        "id": "event:molotov-leaves-berlin-1940",
+        "labels": {"en": "Molotov leaves Berlin"},
+        "date": "1940-11-14",
+        "places": ["place:berlin"],
+        "citations": [
+            {
+                "source": "source:axis-talks-page",
+                "locator": {"label": "paragraph", "value": "45"},
+                "quote": "Molotov stated",
+            },
+            {"source": "source:stalin-molotov-telegrams-1940"},
+        ],
+        "confidence": "low",
+        "flags": ["inferred-date", "uncorroborated"],
+    },
+    "source": {
+        "id": "source:aprf-telegram-1940-11-13",
+        "source_type": "telegram",
+        "title": "Stalin to Molotov",
+        "publication_status": "unpublished",
+        "authors": [{"family": "Stalin", "given": "Joseph"}],
+        "recipients": [{"family": "Molotov", "given": "Vyacheslav"}],
+        "issued": "1940-11-13",
+        "archive": "Archive of the President of the Russian Federation",
+        "archive_place": "Moscow",
+        "archive_collection": "fond 3, opis 64",
+        "archive_location": "delo 675, list 147",
+        "part_of": "source:stalin-molotov-telegrams-1940",
+        "flags": ["unpublished"],
+    },
+    "participation": {
+        "person": "person:stalin",
+        "event": "event:air-raid-shelter-talks-1940-11-13",
+        "role": "supervisor",
+        "citations": [
+            {
+                "source": "source:axis-talks-page",
+                "locator": {"label": "paragraph", "value": "31"},
+                "quote": "was monitoring the conversations by telegram",
+            }
+        ],
+        "confidence": "low",
+        "flags": ["uncorroborated"],
+    },
+    "quotation": {
+        "speaker": "person:molotov",
+        "text": "which sea?",
+        "language": "en",
+        "addressees": ["person:ribbentrop"],
+        "event": "event:bellevue-talks-1940-11-12",
+        "date": "1940-11-12",
+        "original_text": "какое море?",
+        "original_language": "ru",
+        "citations": [
+            {
+                "source": "source:axis-talks-page",
+                "locator": {"label": "paragraph", "value": "13"},
+                "quote": "which sea?",
+            }
+        ],
+        "confidence": "medium",
+        "flags": ["translated"],
+    },
+    "attribute": {
+        "subject": "person:molotov",
+        "property": "name-variant",
+        "value": "Вячеслав Михайлович Молотов",
+        "language": "ru",
+        "citations": [
+            {
+                "source": "source:axis-talks-page",
+                "locator": {"label": "section", "value": "List of persons, row 2"},
+            }
+        ],
+        "confidence": "high",
+    },
+    "relation": {
+        "subject": "event:german-draft-agreement-handed-over-1940-11-13",
+        "predicate": "followed-by",
+        "object": "event:instruction-no-18-issued",
+        "citations": [
+            {"source": "source:axis-talks-page", "locator": {"label": "paragraph", "value": "41"}}
+        ],
+        "confidence": "speculative",
+    },
+    "passage": {
+        "source": "source:axis-talks-page",
+        "locator": {"label": "paragraph", "value": "47"},
+        "text": "An example passage.",
+        "language": "en",
+    },
+    "supersede": {
+        "target": "0" * 64,
+        "replacement": "f" * 64,
+        "reason": "The earlier record misread the date.",
+    },
+    "retract": {"target": "0" * 64, "reason": "Entered twice."},
+}
+
+
+def columns(kind: str, citations: int = 2) -> list[str]:
+    """The template's columns for a kind, in schema order."""
+    result: list[str] = []
+    example = EXAMPLES[kind]
+    for name, shape in _shapes(kind).items():
+        if shape == "map":
+            keys = list(example.get(name, {})) or (["en"] if name == "labels" else [])
+            result.extend(f"{name}.{key}" for key in keys)
+        elif shape == "citations":
+            count = max(citations, len(example.get(name, ())))
+            for number in range(1, count + 1):
+                result.extend(f"citation{number}.{part}" for part in CITATION_PARTS)
+        else:
+            result.append(name)
+    return result
+
+
+def _name_cell(names: Sequence[Mapping[str, str]]) -> str:
+    written = []
+    for name in names:
+        if "literal" in name:
+            written.append("{" + name["literal"] + "}")
+        else:
+            written.append(", ".join(p for p in (name.get("family"), name.get("given")) if p))
+    return f"{LIST_SEPARATOR} ".join(written)
+
+
+def to_cells(kind: str, document: Mapping[str, Any]) -> dict[str, str]:
+    """A record document as the cells of one row."""
+    cells: dict[str, str] = {}
+    for name, shape in _shapes(kind).items():
+        value = document.get(name)
+        if value is None:
+            continue
+        if shape == "map":
+            cells.update({f"{name}.{key}": text for key, text in value.items()})
+        elif shape == "list":
+            cells[name] = f"{LIST_SEPARATOR} ".join(value)
+        elif shape == "names":
+            cells[name] = _name_cell(value)
+        elif shape == "locator":
+            cells[name] = f"{value['label']} {value['value']}"
+        elif shape == "citations":
+            for number, citation in enumerate(value, start=1):
+                for part in CITATION_PARTS:
+                    if part == "locator" and citation.get("locator"):
+                        locator = citation["locator"]
+                        cells[f"citation{number}.locator"] = (
+                            f"{locator['label']} {locator['value']}"
+                        )
+                    elif part != "locator" and citation.get(part):
+                        cells[f"citation{number}.{part}"] = citation[part]
+        else:
+            cells[name] = str(value)
+    return cells
+
+
+def template(kind: str, recorded_by: str = "agent:fonds-editors") -> str:
+    """A CSV header for ``kind`` and one example row."""
+    header = columns(kind)
+    example = to_cells(kind, {**EXAMPLES[kind], "recorded_by": recorded_by})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerow([example.get(column, "") for column in header])
+    return buffer.getvalue()
+
+
+def column_for(kind: str, pointer: str) -> str:
+    """The column a JSON pointer into a row's record comes from (``-`` for the whole row)."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    if not parts or not parts[0]:
+        return "-"
+    shape = _shapes(kind).get(parts[0])
+    if shape == "map" and len(parts) > 1:
+        return f"{parts[0]}.{parts[1]}"
+    if shape == "citations" and len(parts) > 1 and parts[1].isdigit():
+        number = int(parts[1]) + 1
+        part = parts[2] if len(parts) > 2 and parts[2] in CITATION_PARTS else "source"
+        return f"citation{number}.{part}"
+    return parts[0]
+
+
+@attrs.frozen
+class SheetImport:
+    """The records of a sheet (with the row each came from) and every problem found."""
+
+    records: tuple[tuple[int, dict[str, Any]], ...]
+    problems: tuple[Problem, ...]
+
+
+def _problem(
+    path: str, row: int, column: str, code: str, message: str, hint: str | None = None
+) -> Problem:
+    return Problem(path, row, column, code, message, hint, column=column)
+
+
+def _parse_names(cell: str) -> list[dict[str, str]] | str:
+    names: list[dict[str, str]] = []
+    for part in (p.strip() for p in cell.split(LIST_SEPARATOR)):
+        if not part:
+            continue
+        if part.startswith("{") and part.endswith("}"):
+            names.append({"literal": part[1:-1].strip()})
+        elif "," in part:
+            family, given = (p.strip() for p in part.split(",", 1))
+            names.append({"family": family, "given": given} if given else {"family": family})
+        else:
+            return f"expected 'Family, Given' or '{{Name}}', found {part!r}"
+    return names
+
+
+def _parse_locator(cell: str) -> dict[str, str] | str:
+    label, _, value = cell.strip().partition(" ")
+    if not value.strip():
+        return f"expected a label and a value, e.g. 'paragraph 41' or 'page 12', found {cell!r}"
+    return {"label": label, "value": value.strip()}
+
+
+def _known_column(shapes: Mapping[str, str], column: str) -> bool:
+    mapped = _MAP_COLUMN.match(column)
+    if mapped is not None:
+        return shapes.get(mapped.group(1)) == "map"
+    if _CITATION_COLUMN.match(column):
+        return "citations" in shapes
+    return shapes.get(column) in ("text", "list", "names", "locator")
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Rows with their spreadsheet row numbers (the header is row 1); blank rows left out."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            yield reader.line_num, cells
+
+
+def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> SheetImport:
+    """Read a CSV sheet of ``kind`` records; cells that cannot be read become problems."""
+    name = str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return SheetImport(
+            (),
+            (
+                _problem(
+                    name,
+                    line,
+                    "-",
+                    "encoding",
+                    f"not UTF-8 text (byte {exc.start}); save the sheet as CSV UTF-8",
+                ),
+            ),
+        )
+    problems: list[Problem] = []
+    rows = list(_rows(text))
+    if not rows:
+        return SheetImport(
+            (), (_problem(name, 1, "-", "empty-sheet", "the sheet has no header row"),)
+        )
+    _, header = rows[0]
+    header = [cell.strip() for cell in header]
+    shapes = _shapes(kind)
+    for column in header:
+        if not column or _known_column(shapes, column):
+            continue
+        close = difflib.get_close_matches(column, columns(kind, citations=1), n=1)
+        message = f"unknown column {column!r} for {kind} records"
+        problems.append(
+            _problem(name, 1, column, "unknown-column", message, close[0] if close else None)
+        )
+    records: list[tuple[int, dict[str, Any]]] = []
+    for row, cells in rows[1:]:
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                _problem(
+                    name,
+                    row,
+                    "-",
+                    "extra-cells",
+                    f"{len(cells)} cells, but the header has {len(header)} columns",
+                )
+            )
+        document: dict[str, Any] = {"kind": kind, "schema": 1}
+        citations: dict[int, dict[str, Any]] = {}
+        for column, cell in zip(header, cells, strict=False):
+            value = cell.strip()
+            if not column or not value:
+                continue
+            found = _CITATION_COLUMN.match(column)
+            mapped = _MAP_COLUMN.match(column)
+            if found:
+                number, part = int(found.group(1)), found.group(2)
+                target = citations.setdefault(number, {})
+                if part == "locator":
+                    locator = _parse_locator(value)
+                    if isinstance(locator, str):
+                        problems.append(_problem(name, row, column, "bad-cell", locator))
+                        continue
+                    target["locator"] = locator
+                else:
+                    target[part] = value
+            elif mapped and mapped.group(1) in shapes:
+                document.setdefault(mapped.group(1), {})[mapped.group(2)] = value
+            elif shapes.get(column) == "list":
+                document[column] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+            elif shapes.get(column) == "names":
+                names = _parse_names(value)
+                if isinstance(names, str):
+                    problems.append(_problem(name, row, column, "bad-cell", names))
+                    continue
+                document[column] = names
+            elif shapes.get(column) == "locator":
+                locator = _parse_locator(value)
+                if isinstance(locator, str):
+                    problems.append(_problem(name, row, column, "bad-cell", locator))
+                    continue
+                document[column] = locator
+            elif column in shapes:
+                document[column] = value
+        if citations:
+            document["citations"] = [citations[n] for n in sorted(citations)]
+        if "recorded_by" not in document and recorded_by:
+            document["recorded_by"] = recorded_by
+        records.append((row, document))
+    return SheetImport(tuple(records), tuple(problems))
+
+
+def lines(path: Path, sheet: SheetImport) -> Iterator[tuple[str, int, bytes]]:
+    """The sheet's records as validator input lines, numbered by spreadsheet row."""
+    for row, document in sheet.records:
+        yield str(path), row, orjson.dumps(document)

@@ -1,0 +1,135 @@
+"""Spreadsheet contributions: template, import, and every problem by row and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import orjson
+import pytest
+
+from fonds.log import JsonlLog
+from fonds.model.records import RECORD_KINDS
+from tests.helpers import run_cli
+
+
+def shipped_hashes(log: Path) -> list[str]:
+    return [e.id for e in JsonlLog.open(log).entries() if e.kind == "attribute"]
+
+
+@pytest.mark.parametrize("kind", RECORD_KINDS)
+def test_template_round_trip_for_every_kind(
+    kind: str, capsys: pytest.CaptureFixture[str], shipped_log: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / f"{kind}.csv"
+    assert run_cli(capsys, "template", "csv", kind, "--out", str(sheet))[0] == 0
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    assert len(rows) == 2 and len(rows[0]) == len(rows[1])
+    if kind in ("supersede", "retract"):  # fill in records that exist
+        header, row = rows
+        first, second = shipped_hashes(shipped_log)[:2]
+        row[header.index("target")] = first
+        if "replacement" in header:
+            row[header.index("replacement")] = second
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([header, row])
+        sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    out = tmp_path / f"{kind}.jsonl"
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", kind, "--out", str(out),
+        "--log", str(shipped_log),
+    )  # fmt: skip
+    assert code == 0, err
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert len(records) == 1 and records[0]["kind"] == kind
+    code, _, err = run_cli(capsys, "validate", str(out), "--log", str(shipped_log))
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "append", str(out), "--log", str(shipped_log))
+    assert code == 0, err
+
+
+def test_cells_hold_lists_names_citations_and_languages(
+    capsys: pytest.CaptureFixture[str], shipped_log: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "sources.csv"
+    sheet.write_bytes(
+        "\ufeffid,source_type,title,publication_status,authors,issued,flags,"
+        "labels.en,citation1.source\r\n"
+        'source:memo,archival-document,"Memo, with ""quotes""\nand a line break",unpublished,'
+        '"Molotov, Vyacheslav; {Narkomindel}",1940-11~,secret; unpublished,,\r\n'
+        ",,,,,,,,\r\n"
+        ",,,,,,,,\r\n".encode()
+    )
+    out = tmp_path / "sources.jsonl"
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", "source", "--out", str(out),
+        "--log", str(shipped_log), "--recorded-by", "agent:fonds-editors",
+    )  # fmt: skip
+    assert code == 1 and "labels.en" in err and "citation1.source" in err  # not source columns
+    sheet.write_bytes(sheet.read_bytes().replace(b",labels.en,citation1.source", b",,"))
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", "source", "--out", str(out),
+        "--log", str(shipped_log), "--recorded-by", "agent:fonds-editors",
+    )  # fmt: skip
+    assert code == 0, err
+    [memo] = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert memo["title"] == 'Memo, with "quotes"\nand a line break'
+    assert memo["authors"] == [
+        {"family": "Molotov", "given": "Vyacheslav"},
+        {"literal": "Narkomindel"},
+    ]
+    assert memo["flags"] == ["secret", "unpublished"] and memo["issued"] == "1940-11~"
+
+
+def test_every_problem_by_row_and_column_and_nothing_written(
+    capsys: pytest.CaptureFixture[str], shipped_log: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "events.csv"
+    sheet.write_text(
+        "id,lables.en,labels.en,date,citation1.source,citation1.locator,"
+        "confidence,flags,recorded_by\n"
+        "event:fine,,Fine,1940-11-14,source:axis-talks-page,paragraph 3,high,,{agent}\n"
+        "event:bad-date,,Bad date,1940-02-30,source:axis-talks-page,paragraph 3,high,,{agent}\n"
+        "event:bad-cells,,Bad cells,1940,source:axis-talk-page,41,sure,secert,{agent}\n".format(
+            agent="agent:fonds-editors"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "events.jsonl"
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", "event", "--out", str(out),
+        "--log", str(shipped_log),
+    )  # fmt: skip
+    assert code == 1
+    assert not out.exists()
+    lines = err.splitlines()
+    assert (
+        f"{sheet}:1:lables.en: unknown column 'lables.en' for event records"
+        " (did you mean 'labels.en'?)" in lines
+    )
+    expected = [
+        f"{sheet}:3:date:",
+        f"{sheet}:4:citation1.locator: expected a label and a value",
+        f"{sheet}:4:citation1.source:",
+        f"{sheet}:4:confidence:",
+        f"{sheet}:4:flags:",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert any("source:axis-talks-page" in line for line in lines if ":4:citation1.source:" in line)
+    assert not any(f"{sheet}:2:" in line for line in lines)
+    assert lines[-1].startswith("nothing written: 6 problem(s)")
+
+
+def test_a_sheet_that_is_not_utf8_or_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("id,labels.en\nperson:x,Müller\n".encode("latin-1"))
+    code, _, err = run_cli(capsys, "import", "csv", str(latin), "--kind", "person")
+    assert code == 1 and f"{latin}:2:-: not UTF-8 text" in err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("\n\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "import", "csv", str(empty), "--kind", "person")
+    assert code == 1 and "no header row" in err
