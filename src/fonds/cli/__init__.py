@@ -24,6 +24,7 @@ for command in (
     core.validate,
     core.append,
     core.verify,
+    core.review,
     importing.import_group,
     importing.template_group,
     exporting.cite,

@@ -178,3 +178,34 @@ def verify(log_dir: Path, output_format: str, deep: bool) -> None:
             + (f", head {head.hash[:12]}" if head else "")
         )
     sys.exit(1 if problems else 0)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@log_option
+@format_option("text", "md", "json")
+@limits_options
+def review(
+    paths: tuple[Path, ...],
+    log_dir: Path,
+    output_format: str,
+    max_line_bytes: int,
+    max_depth: int,
+    max_records: int,
+) -> None:
+    """What appending these records would do, for the maintainer who decides; appends nothing.
+
+    New entities and facts, conflicts with the log (side by side), corrections and what they
+    replace, facts resting only on weak sources, and probable duplicates. Exit 1 when the
+    contribution is invalid.
+    """
+    from fonds.review import render
+    from fonds.review import review as review_contribution
+
+    del max_line_bytes, max_depth, max_records  # the log's limits apply, as on append
+    result = review_contribution(open_log(log_dir), _lines(_expand(paths)))
+    if output_format == "json":
+        emit(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+    else:
+        emit(render(result, markdown=output_format == "md"))
+    sys.exit(0 if result["valid"] else 1)

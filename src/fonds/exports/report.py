@@ -16,10 +16,10 @@ from fonds.exports.csl import csl_item
 from fonds.exports.formats import _cites
 from fonds.exports.selection import Selection
 
-__all__ = ["html_report", "markdown_report"]
+__all__ = ["MARKDOWN_ESCAPES", "html_report", "markdown_report"]
 
 # backslash escapes for Markdown syntax; entities for what a renderer could take as HTML
-_MARKDOWN_SPECIAL = str.maketrans(
+MARKDOWN_ESCAPES = str.maketrans(
     {**{c: "\\" + c for c in "\\`*_{}[]#|!~^$"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
 
@@ -42,21 +42,21 @@ def _render(selection: Selection, formatter: Formatter) -> tuple[list[int | None
 
 def markdown_report(selection: Selection, formatter: Formatter, title: str) -> str:
     numbers, rendered = _render(selection, formatter)
-    lines = [f"# {title.translate(_MARKDOWN_SPECIAL)}", ""]
+    lines = [f"# {title.translate(MARKDOWN_ESCAPES)}", ""]
     for fact, number in zip(selection.facts, numbers, strict=True):
         when = fact.get("display") or "undated"
         flags = " ".join(f"`{flag}`" for flag in fact.get("flags", ()))
-        text = str(fact.get("summary", "")).translate(_MARKDOWN_SPECIAL)
+        text = str(fact.get("summary", "")).translate(MARKDOWN_ESCAPES)
         mark = f"[^{number}]" if number else ""
         lines.append(f"- **{when}** — {text}{mark}" + (f" {flags}" if flags else ""))
     if rendered.notes:
         lines.append("")
         for number, note in enumerate(rendered.notes, start=1):
-            lines.append(f"[^{number}]: {html_to_text(note).translate(_MARKDOWN_SPECIAL)}")
+            lines.append(f"[^{number}]: {html_to_text(note).translate(MARKDOWN_ESCAPES)}")
     if rendered.bibliography:
         lines += ["", "## Bibliography", ""]
         lines += [
-            f"- {html_to_text(e).translate(_MARKDOWN_SPECIAL)}" for _, e in rendered.bibliography
+            f"- {html_to_text(e).translate(MARKDOWN_ESCAPES)}" for _, e in rendered.bibliography
         ]
     return "\n".join(lines) + "\n"
 

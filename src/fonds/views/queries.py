@@ -8,7 +8,7 @@ a record superseded or retracted by then is left out (``history`` shows it).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -142,25 +142,27 @@ class Query:
     def _visible(self, seqs: Iterable[int]) -> list[int]:
         return [seq for seq in seqs if self.state.active(seq, self.limit)]
 
-    def summary(self, document: Mapping[str, Any]) -> str:
+    def summary(
+        self, document: Mapping[str, Any], label: Callable[[str], str] | None = None
+    ) -> str:
+        """One line saying what the record states; ``label`` names entities (default: as
+        the log declares them)."""
+        label = label or self.label
         kind = document["kind"]
         if kind == "event":
-            return self.label(document["id"])
+            return label(document["id"])
         if kind == "participation":
-            return (
-                f"{self.label(document['person'])} — {document['role']} — "
-                f"{self.label(document['event'])}"
-            )
+            return f"{label(document['person'])} — {document['role']} — {label(document['event'])}"
         if kind == "quotation":
-            return f"{self.label(document['speaker'])}: “{document['text']}”"
+            return f"{label(document['speaker'])}: “{document['text']}”"
         if kind == "attribute":
             value = document.get("value")
             tail = f": {value}" if value else ""
-            return f"{self.label(document['subject'])} — {document['property']}{tail}"
+            return f"{label(document['subject'])} — {document['property']}{tail}"
         if kind == "relation":
             return (
-                f"{self.label(document['subject'])} — {document['predicate']} — "
-                f"{self.label(document['object'])}"
+                f"{label(document['subject'])} — {document['predicate']} — "
+                f"{label(document['object'])}"
             )
         return str(kind)
 

@@ -1,0 +1,355 @@
+"""What appending a contribution would do, told to the maintainer who decides: nothing appended."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from slugify import slugify
+
+from fonds.exports.report import MARKDOWN_ESCAPES
+from fonds.log.base import LogStore
+from fonds.problems import Problem
+from fonds.validate import ValidatedRecord
+from fonds.views import Views
+from fonds.views.queries import Query, _disagree
+
+__all__ = ["WEAK_FLAGS", "review"]
+
+# a fact resting only on sources with one of these is worth a second look
+WEAK_FLAGS = frozenset({"unpublished", "disputed", "user-generated", "uncorroborated"})
+_NAME_SIMILARITY = 0.85
+
+
+def _label(query: Query, new: Mapping[str, Mapping[str, Any]], entity_id: str) -> str:
+    declared = new.get(entity_id)
+    if declared is not None:
+        labels: Mapping[str, str] = declared.get("labels", {})
+        return str(
+            declared.get("title") or labels.get("en") or next(iter(labels.values()), entity_id)
+        )
+    return query.label(entity_id)
+
+
+def _summary(
+    query: Query, new: Mapping[str, Mapping[str, Any]], document: Mapping[str, Any]
+) -> str:
+    return query.summary(document, lambda entity_id: _label(query, new, entity_id))
+
+
+def _record_id(document: Mapping[str, Any]) -> str:
+    from fonds.validate import record_hash
+
+    return record_hash(document)
+
+
+def _subjects(document: Mapping[str, Any]) -> list[str]:
+    keys = ("subject", "person", "speaker", "event", "source")
+    return [document[k] for k in keys if isinstance(document.get(k), str)]
+
+
+def _fact(
+    query: Query, new: Mapping[str, Mapping[str, Any]], document: Mapping[str, Any]
+) -> dict[str, Any]:
+    fact: dict[str, Any] = {"summary": _summary(query, new, document), "kind": document["kind"]}
+    for key in ("date", "calendar", "value", "confidence", "flags"):
+        if key in document:
+            fact[key] = document[key]
+    fact["sources"] = [dict(c) for c in document.get("citations", ())]
+    return fact
+
+
+def _source_standing(
+    query: Query, new: Mapping[str, Mapping[str, Any]], source_id: str
+) -> set[str]:
+    declared = new.get(source_id)
+    if declared is None:
+        seq = query.state.declaration(source_id, query.limit)
+        declared = query.document(seq) if seq is not None else {}
+    standing = set(declared.get("flags", ())) & WEAK_FLAGS
+    if declared.get("publication_status") == "unpublished":
+        standing.add("unpublished")
+    return standing
+
+
+def _name_key(text: str) -> str:
+    return slugify(text, separator=" ")
+
+
+def _near_duplicates(
+    query: Query, contributed: Sequence[Mapping[str, Any]], known: Iterable[str]
+) -> list[dict[str, Any]]:
+    """New persons and places that are probably ones the log (or the batch) already has."""
+    found: list[dict[str, Any]] = []
+    existing: dict[str, list[tuple[str, str]]] = {}
+    for entity_id in known:
+        kind = entity_id.split(":", 1)[0]
+        if kind in ("person", "place"):
+            seq = query.state.declaration(entity_id, query.limit)
+            if seq is not None:
+                labels = query.document(seq).get("labels", {})
+                existing.setdefault(kind, []).extend(
+                    (entity_id, _name_key(text)) for text in labels.values()
+                )
+    life = _life_dates(query, contributed)
+    seen: set[tuple[str, str]] = set()
+    for document in contributed:
+        if document["kind"] not in ("person", "place"):
+            continue
+        for text in document.get("labels", {}).values():
+            key = _name_key(text)
+            for other, other_key in existing.get(document["kind"], ()):
+                ratio = difflib.SequenceMatcher(None, key, other_key).ratio()
+                if (
+                    other != document["id"]
+                    and ratio >= _NAME_SIMILARITY
+                    and (document["id"], other) not in seen
+                ):
+                    seen.add((document["id"], other))
+                    reasons = [f"names alike ({ratio:.0%}): “{text}” and “{query.label(other)}”"]
+                    shared = life.get(document["id"], set()) & life.get(other, set())
+                    if shared:
+                        reasons.append("same " + ", ".join(sorted(f"{p} {d}" for p, d in shared)))
+                    found.append({"new": document["id"], "existing": other, "reasons": reasons})
+    for document in contributed:
+        if document["kind"] != "person":
+            continue
+        dates = life.get(document["id"], set())
+        if len(dates) < 2:
+            continue
+        for other, other_dates in life.items():
+            if (
+                other != document["id"]
+                and dates <= other_dates
+                and (document["id"], other) not in seen
+            ):
+                seen.add((document["id"], other))
+                found.append(
+                    {
+                        "new": document["id"],
+                        "existing": other,
+                        "reasons": ["same " + ", ".join(sorted(f"{p} {d}" for p, d in dates))],
+                    }
+                )
+    return found
+
+
+def _life_dates(
+    query: Query, contributed: Sequence[Mapping[str, Any]]
+) -> dict[str, set[tuple[str, str]]]:
+    life: dict[str, set[tuple[str, str]]] = {}
+    documents = list(contributed)
+    for seq in range(1, query.limit + 1):
+        if query.state.kinds[seq] == "attribute" and query.state.active(seq, query.limit):
+            documents.append(query.document(seq))
+    for document in documents:
+        is_life_date = document["kind"] == "attribute" and document["property"] in ("born", "died")
+        if is_life_date and "date" in document:
+            life.setdefault(document["subject"], set()).add(
+                (document["property"], document["date"])
+            )
+    return life
+
+
+def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, Any]:
+    """The review of a contribution against ``log``: valid or not, and what it would change."""
+    report = log.validate(lines)
+    views = Views(log)
+    query = views.at()
+    records: list[ValidatedRecord] = list(report.records)
+    documents = [item.document for item in records]
+    new = {d["id"]: d for d in documents if "id" in d}
+    known = views.known_ids()
+
+    new_entities = [
+        {"id": d["id"], "kind": d["kind"], "label": _label(query, new, d["id"])}
+        for d in documents
+        if "id" in d and d["id"] not in known
+    ]
+    facts: dict[str, list[dict[str, Any]]] = {}
+    for document in documents:
+        if "id" in document or document["kind"] in ("supersede", "retract", "passage"):
+            continue
+        subject = _subjects(document)[0]
+        facts.setdefault(subject, []).append(_fact(query, new, document))
+
+    superseded_here = {d["target"] for d in documents if d["kind"] == "supersede"}
+    dated = {p for p, v in log.vocabulary.property_values.items() if v == "date"}
+    conflicts = []
+    for document in documents:
+        if document["kind"] != "attribute" or document["property"] not in dated:
+            continue
+        subject, prop = document["subject"], document["property"]
+        standing = [
+            query.document(seq)
+            for seq in query.state.mentions.get(subject, ())
+            if query.state.kinds[seq] == "attribute"
+            and query.state.active(seq, query.limit)
+            and query.document(seq).get("subject") == subject
+            and query.document(seq).get("property") == prop
+        ]
+        disagreeing = [d for d in standing if _disagree([d, document])]
+        if disagreeing:
+            conflicts.append(
+                {
+                    "subject": subject,
+                    "label": _label(query, new, subject),
+                    "property": prop,
+                    "in_the_log": [_fact(query, new, d) for d in disagreeing],
+                    "contributed": _fact(query, new, document),
+                    "resolved_by_contribution": all(
+                        _record_id(d) in superseded_here for d in disagreeing
+                    ),
+                }
+            )
+
+    by_hash = {item.id: item.document for item in records}
+
+    def describe(record_id: str) -> dict[str, Any]:
+        if record_id in by_hash:
+            return {
+                "record": record_id,
+                **_fact(query, new, by_hash[record_id]),
+                "in": "contribution",
+            }
+        seq = seq_of.get(record_id)
+        if seq is None:
+            return {"record": record_id, "summary": "(not found)"}
+        return {"record": record_id, **_fact(query, new, query.document(seq)), "in": f"entry {seq}"}
+
+    seq_of = query.state.seq_of
+    corrections = []
+    for document in documents:
+        if document["kind"] == "supersede":
+            corrections.append(
+                {
+                    "kind": "supersede",
+                    "reason": document["reason"],
+                    "replaces": describe(document["target"]),
+                    "with": describe(document["replacement"]),
+                }
+            )
+        elif document["kind"] == "retract":
+            corrections.append(
+                {
+                    "kind": "retract",
+                    "reason": document["reason"],
+                    "withdraws": describe(document["target"]),
+                }
+            )
+
+    weak = []
+    for document in documents:
+        citations = document.get("citations", ())
+        if not citations or ("id" in document and document["kind"] != "event"):
+            continue
+        standings = [_source_standing(query, new, c["source"]) for c in citations]
+        if all(standings):
+            weak.append(
+                {**_fact(query, new, document), "source_flags": sorted(set().union(*standings))}
+            )
+
+    return {
+        "valid": report.ok,
+        "problems": [p.to_json() for p in report.problems],
+        "records": len(records),
+        "new_entities": new_entities,
+        "new_facts": facts,
+        "conflicts": conflicts,
+        "corrections": corrections,
+        "weakly_supported": weak,
+        "near_duplicates": _near_duplicates(query, documents, known),
+    }
+
+
+def _sources_text(fact: Mapping[str, Any]) -> str:
+    parts = []
+    for citation in fact.get("sources", ()):
+        locator = citation.get("locator")
+        parts.append(
+            citation["source"] + (f" ({locator['label']} {locator['value']})" if locator else "")
+        )
+    return "; ".join(parts) or "no source"
+
+
+def _when(fact: Mapping[str, Any]) -> str:
+    return str(fact.get("date") or fact.get("value") or "")
+
+
+class _Writer:
+    """Text for a terminal, or Markdown for a pull-request comment (data escaped)."""
+
+    def __init__(self, markdown: bool) -> None:
+        self.markdown = markdown
+        self.lines: list[str] = []
+
+    def heading(self, text: str) -> None:
+        self.lines.append("")
+        self.lines.extend([f"### {text}"] if self.markdown else [text, "-" * len(text)])
+
+    def code(self, text: str) -> str:
+        return f"`{text}`" if self.markdown else text
+
+    def text(self, value: object) -> str:
+        # data from contributors is text, never Markdown or HTML in a pull-request comment
+        return str(value).translate(MARKDOWN_ESCAPES) if self.markdown else str(value)
+
+    def fact(self, fact: Mapping[str, Any]) -> str:
+        confidence = fact.get("confidence", "")
+        return f"{self.text(_when(fact))} — {self.text(_sources_text(fact))} ({confidence})"
+
+
+def render(result: Mapping[str, Any], markdown: bool) -> str:
+    """The review as text for a terminal, or Markdown for a pull-request comment."""
+    w = _Writer(markdown)
+    verdict = "valid" if result["valid"] else f"INVALID: {len(result['problems'])} problem(s)"
+    w.lines.append(("## " if markdown else "") + f"Review: {result['records']} records, {verdict}")
+    if result["problems"]:
+        w.heading("Problems")
+        w.lines += [f"- {w.text(Problem(**p))}" for p in result["problems"]]
+    if result["new_entities"]:
+        w.heading(f"New entities ({len(result['new_entities'])})")
+        w.lines += [f"- {w.code(e['id'])} — {w.text(e['label'])}" for e in result["new_entities"]]
+    if result["new_facts"]:
+        total = sum(len(v) for v in result["new_facts"].values())
+        w.heading(f"New facts ({total}, about {len(result['new_facts'])} entities)")
+        w.lines += [f"- {w.code(s)}: {len(f)}" for s, f in result["new_facts"].items()]
+    w.heading(f"Conflicts it would open ({len(result['conflicts'])})")
+    if not result["conflicts"]:
+        w.lines.append("- none")
+    for conflict in result["conflicts"]:
+        subject = f"{w.text(conflict['label'])} ({w.code(conflict['subject'])})"
+        w.lines.append(f"- {subject} — {conflict['property']}:")
+        w.lines += [f"  - in the log: {w.fact(fact)}" for fact in conflict["in_the_log"]]
+        w.lines.append(f"  - contributed: {w.fact(conflict['contributed'])}")
+        if conflict["resolved_by_contribution"]:
+            w.lines.append("  - resolved by a supersession in this contribution")
+    if result["corrections"]:
+        w.heading(f"Corrections ({len(result['corrections'])})")
+    for correction in result["corrections"]:
+        reason = w.text(correction["reason"])
+        if correction["kind"] == "supersede":
+            old, new = correction["replaces"], correction["with"]
+            w.lines.append(
+                f"- supersedes {w.code(old['record'][:12])} {w.text(old['summary'])}"
+                f" {w.text(_when(old))} with {w.code(new['record'][:12])}"
+                f" {w.text(new['summary'])} {w.text(_when(new))}: {reason}"
+            )
+        else:
+            old = correction["withdraws"]
+            record = w.code(old["record"][:12])
+            w.lines.append(f"- retracts {record} {w.text(old['summary'])}: {reason}")
+    if result["weakly_supported"]:
+        w.heading(f"Resting only on weak sources ({len(result['weakly_supported'])})")
+    for fact in result["weakly_supported"]:
+        flags = ", ".join(fact["source_flags"])
+        sources = w.text(_sources_text(fact))
+        w.lines.append(f"- {w.text(fact['summary'])} — {sources} [{flags}]")
+    w.heading(f"Probable duplicates ({len(result['near_duplicates'])})")
+    if not result["near_duplicates"]:
+        w.lines.append("- none")
+    for pair in result["near_duplicates"]:
+        reasons = w.text("; ".join(pair["reasons"]))
+        w.lines.append(f"- {w.code(pair['new'])} and {w.code(pair['existing'])}: {reasons}")
+    return "\n".join(w.lines) + "\n"
