@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import attrs
 import orjson
 
+from fonds.gcpause import gc_paused
 from fonds.model.convert import StructureError, structure_record
 from fonds.model.dates import DateError, parse_date
 from fonds.model.records import (
@@ -356,6 +357,16 @@ def validate_lines(
     limits: Limits = Limits(),
 ) -> ValidationReport:
     """Check ``(path, line number, raw bytes)`` lines as one batch against ``known``."""
+    with gc_paused():
+        return _validate_lines(lines, vocabulary, known, limits)
+
+
+def _validate_lines(
+    lines: Iterable[tuple[str, int, bytes]],
+    vocabulary: Vocabulary,
+    known: Known | None,
+    limits: Limits,
+) -> ValidationReport:
     known = known if known is not None else NothingKnown()
     problems: list[Problem] = []
     accepted: list[ValidatedRecord] = []

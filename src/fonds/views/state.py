@@ -10,17 +10,16 @@ entries appended since.
 
 from __future__ import annotations
 
-import gc
 import pickle
 from array import array
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 import orjson
 
+from fonds.gcpause import gc_paused
 from fonds.log.base import Entry, LogStore, _as_of_filter
 from fonds.log.chain import split_line
 from fonds.model.dates import date_bounds
@@ -43,18 +42,6 @@ class Correction:
     kind: str  # "supersede" or "retract"
     replacement: int | None
     reason: str
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Folding creates many small objects; the cyclic GC scanning them costs 2-3x.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # The fields holding the entity ids a record is about, by kind (not its sources or recorder).
@@ -254,13 +241,13 @@ class ViewState:
     def to_bytes(self) -> bytes:
         self.dated_in_order()
         payload = {k: v for k, v in self.__dict__.items() if k not in ("_reader", "_seq_of")}
-        with _gc_paused():
+        with gc_paused():
             return pickle.dumps((_SNAPSHOT_VERSION, payload), protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ViewState | None:
         try:
-            with _gc_paused():
+            with gc_paused():
                 version, payload = pickle.loads(data)
             state_version_ok = (
                 version == _SNAPSHOT_VERSION
@@ -281,7 +268,7 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
 
     if not isinstance(log, JsonlLog):
         state = ViewState()
-        with _gc_paused():
+        with gc_paused():
             for entry in log.entries():
                 state.apply(entry, keep=True)
         return state
@@ -300,7 +287,7 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
     if head is not None and state.head_seq != head.seq:
         position, folded_from = start, state.head_seq
         loads = orjson.loads
-        with _gc_paused():
+        with gc_paused():
             for header, body, after in log._scan(start):
                 state.fold(header.seq, header.time, header.id, header.hash, loads(body),
                            (position, after))  # fmt: skip
