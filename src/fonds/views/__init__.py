@@ -22,9 +22,15 @@ class Views:
     def __init__(self, log: LogStore, *, use_snapshot: bool = True) -> None:
         self.log = log
         self.state = load_state(log, use_snapshot=use_snapshot)
+        self._now: Query | None = None
 
     def at(self, as_of: AsOf = None) -> Query:
-        return Query(self.state, self.log.vocabulary, as_of)
+        """The views as of a point of the log; the present is kept, with what it has read."""
+        if as_of is not None:
+            return Query(self.state, self.log.vocabulary, as_of)
+        if self._now is None:
+            self._now = Query(self.state, self.log.vocabulary, None)
+        return self._now
 
     def timeline(self, as_of: AsOf = None, **filters: Any) -> list[dict[str, Any]]:
         return self.at(as_of).timeline(TimelineFilter(**filters))

@@ -8,6 +8,7 @@ a record superseded or retracted by then is left out (``history`` shows it).
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,17 +59,48 @@ def _iso(seconds: int | None) -> str | None:
         return None
 
 
+_KEPT_DOCUMENTS = 100_000
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _dated(text: str, calendar: str) -> Mapping[str, Any]:
+    """How a date reads and where it lies; the same few thousand dates recur across a log."""
+    try:
+        info = parse_date(text, calendar)
+    except DateError:
+        return {"date": text}
+    result: dict[str, Any] = {"date": text}
+    if calendar != "gregorian":
+        result["calendar"] = calendar
+    result.update(
+        display=_format_date(info),
+        precision=info.precision,
+        uncertain=info.uncertain,
+        approximate=info.approximate,
+        earliest=_iso(info.lower),
+        latest=_iso(info.upper),
+    )
+    return result
+
+
 class Query:
-    """The views of one state, as of one point of the log."""
+    """The views of one state, as of one point of the log (read-only, so lookups are kept)."""
 
     def __init__(self, state: ViewState, vocabulary: Vocabulary, as_of: object = None) -> None:
         self.state = state
         self.vocabulary = vocabulary
         self.limit = state.limit(as_of)
+        self._documents: dict[int, Mapping[str, Any]] = {}
+        self._labels: dict[tuple[str, str], str] = {}
 
     # -- building blocks ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
-        return self.state.document(seq)
+        document = self._documents.get(seq)
+        if document is None:
+            if len(self._documents) >= _KEPT_DOCUMENTS:
+                self._documents.clear()  # bounded: a long-lived query must not hold the log
+            document = self._documents[seq] = self.state.document(seq)
+        return document
 
     def known_ids(self, prefix: str | None = None) -> list[str]:
         return sorted(
@@ -93,6 +125,12 @@ class Query:
         raise UnknownIdError(entity_id, close)
 
     def label(self, entity_id: str, lang: str = "en") -> str:
+        label = self._labels.get((entity_id, lang))
+        if label is None:
+            label = self._labels[(entity_id, lang)] = self._label(entity_id, lang)
+        return label
+
+    def _label(self, entity_id: str, lang: str) -> str:
         seq = self.state.declaration(entity_id, self.limit)
         if seq is None:
             return entity_id
@@ -120,24 +158,7 @@ class Query:
     def _dated(self, document: Mapping[str, Any]) -> dict[str, Any]:
         if "date" not in document:
             return {}
-        text = document["date"]
-        calendar = document.get("calendar") or "gregorian"
-        try:
-            info = parse_date(text, calendar)
-        except DateError:
-            return {"date": text}
-        result: dict[str, Any] = {"date": text}
-        if calendar != "gregorian":
-            result["calendar"] = calendar
-        result.update(
-            display=_format_date(info),
-            precision=info.precision,
-            uncertain=info.uncertain,
-            approximate=info.approximate,
-            earliest=_iso(info.lower),
-            latest=_iso(info.upper),
-        )
-        return result
+        return dict(_dated(document["date"], document.get("calendar") or "gregorian"))
 
     def _visible(self, seqs: Iterable[int]) -> list[int]:
         return [seq for seq in seqs if self.state.active(seq, self.limit)]

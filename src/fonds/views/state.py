@@ -26,12 +26,11 @@ from fonds.model.dates import date_bounds
 
 __all__ = ["Correction", "ViewState", "load_state"]
 
-_SNAPSHOT_VERSION = 3
+_SNAPSHOT_VERSION = 4
 _DATED_KINDS = frozenset({"event", "participation", "quotation", "attribute", "relation"})
 _ENTITY_KINDS = frozenset({"person", "place", "event", "source", "agent"})
 # Dates spanning more than this are few (open intervals, centuries): a range query scans them
 # all, and finds the others by bisection.
-_WIDE = 10 * 366 * 86_400
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 
@@ -89,9 +88,8 @@ class ViewState:
         self.corrections: dict[int, list[Correction]] = {}
         self.dated: list[tuple[int, int, int]] = []  # (lower, upper, seq)
         self._dated_sorted = True
-        self._narrow: list[tuple[int, int, int]] = []
-        self._wide: list[tuple[int, int, int]] = []
-        self._narrow_span = 0
+        # dated entries grouped by the magnitude of their span, each group sorted (derived)
+        self._buckets: list[tuple[int, list[tuple[int, int, int]]]] | None = None
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._reader: Any = None
 
@@ -153,22 +151,31 @@ class ViewState:
         if not self._dated_sorted:
             self.dated.sort()
             self._dated_sorted = True
-            narrow = [d for d in self.dated if d[1] - d[0] <= _WIDE]
-            self._wide = [d for d in self.dated if d[1] - d[0] > _WIDE]
-            self._narrow = narrow
-            self._narrow_span = max((d[1] - d[0] for d in narrow), default=0)
+            self._buckets = None
         return self.dated
+
+    def _span_buckets(self) -> list[tuple[int, list[tuple[int, int, int]]]]:
+        """Entries grouped by span (a day, a month, a year, a decade, ...), each group sorted by
+        its lower bound with its widest span: a range query bisects every group instead of
+        scanning all entries that might reach into the range."""
+        if self._buckets is None:
+            groups: dict[int, list[tuple[int, int, int]]] = {}
+            for entry in self.dated_in_order():
+                groups.setdefault((entry[1] - entry[0]).bit_length(), []).append(entry)
+            self._buckets = [
+                (max(e[1] - e[0] for e in group), group) for _, group in sorted(groups.items())
+            ]
+        return self._buckets
 
     def dated_between(self, low: int, high: int) -> list[tuple[int, int, int]]:
         """Dated entries whose bounds overlap ``[low, high]``, in order."""
         import bisect
 
-        self.dated_in_order()
-        narrow = self._narrow
-        start = bisect.bisect_left(narrow, (low - self._narrow_span,))
-        stop = bisect.bisect_right(narrow, (high, 1 << 63))
-        found = [d for d in narrow[start:stop] if d[1] >= low]
-        found.extend(d for d in self._wide if d[1] >= low and d[0] <= high)
+        found: list[tuple[int, int, int]] = []
+        for span, group in self._span_buckets():
+            start = bisect.bisect_left(group, (low - span,))
+            stop = bisect.bisect_right(group, (high, 1 << 63))
+            found.extend(d for d in group[start:stop] if d[1] >= low)
         found.sort()
         return found
 
@@ -240,7 +247,8 @@ class ViewState:
     # -- snapshots ---------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         self.dated_in_order()
-        payload = {k: v for k, v in self.__dict__.items() if k not in ("_reader", "_seq_of")}
+        derived = ("_reader", "_seq_of", "_buckets")
+        payload = {k: v for k, v in self.__dict__.items() if k not in derived}
         with gc_paused():
             return pickle.dumps((_SNAPSHOT_VERSION, payload), protocol=pickle.HIGHEST_PROTOCOL)
 
