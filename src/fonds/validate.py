@@ -69,7 +69,7 @@ class Known(Protocol):
     """What the log already holds, as validation needs it."""
 
     def entity_kind(self, entity_id: str) -> str | None: ...
-    def record_seq(self, record_id: str) -> int | None: ...
+    def record_seqs(self, record_ids: Sequence[str]) -> Mapping[str, int]: ...
     def declaration_of(self, entity_id: str) -> str | None: ...
     def life_dates(self, person_id: str) -> Sequence[tuple[str, str, str | None]]: ...
     def entity_ids(self, kind: str) -> Iterable[str]: ...
@@ -81,8 +81,8 @@ class NothingKnown:
     def entity_kind(self, entity_id: str) -> str | None:
         return None
 
-    def record_seq(self, record_id: str) -> int | None:
-        return None
+    def record_seqs(self, record_ids: Sequence[str]) -> Mapping[str, int]:
+        return {}
 
     def declaration_of(self, entity_id: str) -> str | None:
         return None
@@ -104,6 +104,7 @@ class ValidatedRecord:
     record: Record
     canonical: bytes
     id: str
+    references: tuple[_Reference, ...] = ()  # the entities it names, found once
 
 
 @attrs.frozen(slots=True)
@@ -186,7 +187,9 @@ def _decode_line(
         return None, problem(
             "not-an-object", f"expected a JSON object (one record), found {type(value).__name__}"
         )
-    if _depth_exceeds(value, limits.max_depth):
+    # a line with fewer brackets than the limit cannot nest deeper: skip the walk
+    brackets = raw.count(b"{") + raw.count(b"[")
+    if brackets > limits.max_depth and _depth_exceeds(value, limits.max_depth):
         return None, problem(
             "too-deep", f"nesting deeper than the limit of {limits.max_depth} levels"
         )
@@ -411,7 +414,13 @@ def _validate_lines(
         canonical = canonical_bytes(document)
         accepted.append(
             ValidatedRecord(
-                path, number, document, record, canonical, hashlib.sha256(canonical).hexdigest()
+                path,
+                number,
+                document,
+                record,
+                canonical,
+                hashlib.sha256(canonical).hexdigest(),
+                tuple(_entity_references(record)),
             )
         )
     problems.extend(_batch_problems(accepted, known))
@@ -425,6 +434,13 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
     superseded_targets = {
         item.record.target for item in batch if isinstance(item.record, Supersede)
     }
+    named = [item.id for item in batch]
+    for item in batch:
+        if isinstance(item.record, Supersede | Retract):
+            named.append(item.record.target)
+        if isinstance(item.record, Supersede):
+            named.append(item.record.replacement)
+    logged = known.record_seqs(named)  # one lookup for the whole batch
     for item in batch:
         previous = record_ids.get(item.id)
         if previous is not None:
@@ -435,13 +451,13 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
                 "duplicate-record",
                 f"the same record is already on {previous.path}:{previous.line}",
             )
-        elif known.record_seq(item.id) is not None:
+        elif (seq := logged.get(item.id)) is not None:
             yield Problem(
                 item.path,
                 item.line,
                 "/",
                 "duplicate-record",
-                f"the same record is already in the log at entry {known.record_seq(item.id)}",
+                f"the same record is already in the log at entry {seq}",
             )
         record_ids.setdefault(item.id, item)
         entity_id: str | None = getattr(item.record, "id", None)
@@ -469,14 +485,18 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
                 f"record {in_log[:12]}",
             )
 
+    kinds_in_log: dict[str, str | None] = {}
+
     def kind_of(entity_id: str) -> str | None:
         local = declared.get(entity_id)
         if local is not None:
             return local.record.kind
-        return known.entity_kind(entity_id)
+        if entity_id not in kinds_in_log:  # a batch names the same few agents and sources
+            kinds_in_log[entity_id] = known.entity_kind(entity_id)
+        return kinds_in_log[entity_id]
 
     for item in batch:
-        for ref in _entity_references(item.record):
+        for ref in item.references:
             kind = kind_of(ref.target)
             if kind is not None and kind in ref.kinds:
                 continue
@@ -507,7 +527,7 @@ def _batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[
             if isinstance(record, Supersede):
                 targets.append(("/replacement", record.replacement))
             for pointer, target in targets:
-                if target not in record_ids and known.record_seq(target) is None:
+                if target not in record_ids and target not in logged:
                     yield Problem(
                         item.path,
                         item.line,
@@ -602,7 +622,7 @@ def log_order(records: Sequence[ValidatedRecord]) -> list[ValidatedRecord]:
         hashed_at[item.id] = index
     waiting_on: list[set[int]] = []
     for index, item in enumerate(records):
-        needs = {declared_at.get(ref.target, -1) for ref in _entity_references(item.record)}
+        needs = {declared_at.get(ref.target, -1) for ref in item.references}
         if isinstance(item.record, Supersede | Retract):
             needs.add(hashed_at.get(item.record.target, -1))
         if isinstance(item.record, Supersede):

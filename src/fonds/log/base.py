@@ -31,7 +31,7 @@ from fonds.log.chain import (
     EntryHeader,
     HeaderError,
     encode_entry,
-    now_record_time,
+    record_times,
     split_line,
 )
 from fonds.log.index import LogIndex
@@ -288,12 +288,12 @@ class LogStore(ABC):
             if not report.ok:
                 raise InvalidRecordError(report.problems)
             head = self.head()
-            seq, prev, time = (head.seq, head.hash, head.time) if head else (0, GENESIS, None)
+            seq, prev, last = (head.seq, head.hash, head.time) if head else (0, GENESIS, None)
             stored: list[bytes] = []
             entries: list[Entry] = []
-            for item in log_order(report.records):
+            ordered = log_order(report.records)
+            for item, time in zip(ordered, record_times(last, len(ordered)), strict=True):
                 seq += 1
-                time = now_record_time(time)
                 line, record_id, entry_hash = encode_entry(
                     seq, time, prev, self.vocabulary_hash, item.canonical
                 )

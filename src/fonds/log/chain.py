@@ -14,7 +14,7 @@ against. Both hashes are computed over stored bytes, so verifying needs no re-en
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "encode_entry",
     "header_hash",
     "now_record_time",
+    "record_times",
     "split_line",
 ]
 
@@ -103,13 +104,22 @@ def split_line(line: bytes) -> tuple[EntryHeader, bytes]:
     return header, line[p + 342 : -1]
 
 
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def now_record_time(after: str | None = None) -> str:
     """The current UTC time, strictly later than ``after`` (record time is monotonic)."""
+    return record_times(after, 1)[0]
+
+
+def record_times(after: str | None, count: int) -> list[str]:
+    """``count`` increasing record times, the first one now or just after ``after``."""
     now = datetime.now(UTC)
     if after is not None:
         last = datetime.strptime(after, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-        if now <= last:
-            from datetime import timedelta
-
-            now = last + timedelta(microseconds=1)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        now = max(now, last + timedelta(microseconds=1))
+    times = []
+    for _ in range(count):
+        times.append(now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        now += _MICROSECOND
+    return times

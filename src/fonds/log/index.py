@@ -7,7 +7,7 @@ to date from that position, or rebuilt when it does not match the log. Deleting 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +95,15 @@ class LogIndex:
         row = self._db.execute("SELECT record FROM entities WHERE id = ?", (entity_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def record_seq(self, record_id: str) -> int | None:
-        row = self._db.execute("SELECT seq FROM records WHERE id = ?", (record_id,)).fetchone()
-        return None if row is None else int(row[0])
+    def record_seqs(self, record_ids: Sequence[str]) -> Mapping[str, int]:
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(record_ids))
+        for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id, seq FROM records WHERE id IN ({marks})"
+            found.update((str(i), int(s)) for i, s in self._db.execute(query, chunk))
+        return found
 
     def life_dates(self, person_id: str) -> Sequence[tuple[str, str, str | None]]:
         return [
