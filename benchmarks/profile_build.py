@@ -1,7 +1,8 @@
-"""Where the first build's time goes: a pyinstrument profile of folding a generated log.
+"""Where the time goes: pyinstrument profiles of the first build and of validated append.
 
-pip install pyinstrument
-python benchmarks/profile_build.py [N]        (N = 100000; prints the profile as text)
+    pip install pyinstrument
+    python benchmarks/profile_build.py build [N]     (N = 100000)
+    python benchmarks/profile_build.py append [N]    (N = 30000, in batches of 10,000)
 """
 
 from __future__ import annotations
@@ -19,13 +20,21 @@ from fonds.views import Views
 def main() -> None:
     from pyinstrument import Profiler
 
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    what = sys.argv[1] if len(sys.argv) > 1 else "build"
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else (100_000 if what == "build" else 30_000)
+    profiler = Profiler(interval=0.0005)
     with tempfile.TemporaryDirectory(prefix="fonds-profile-") as folder:
         directory = Path(folder) / "log"
-        write_log(directory, Generator(n).records(n))
-        profiler = Profiler(interval=0.0005)
-        profiler.start()
-        Views(JsonlLog(directory), use_snapshot=False)
+        if what == "build":
+            write_log(directory, Generator(n).records(n))
+            profiler.start()
+            Views(JsonlLog(directory), use_snapshot=False)
+        else:
+            records = list(Generator(n).records(n))
+            log = JsonlLog.init(directory)
+            profiler.start()
+            for start in range(0, n, 10_000):
+                log.append(records[start : start + 10_000])
         profiler.stop()
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 

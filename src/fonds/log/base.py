@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 import attrs
 import orjson
 
+from fonds.gcpause import gc_paused
 from fonds.log.chain import (
     GENESIS,
     EntryHeader,
@@ -280,7 +281,7 @@ class LogStore(ABC):
     ) -> list[Entry]:
         """Validate raw JSON Lines as one batch and append it whole; raise with every problem."""
         batch = list(lines)
-        with self._exclusive():
+        with self._exclusive(), gc_paused():
             integrity = self._integrity_problems()
             if integrity:
                 raise LogIntegrityError(integrity[0])
