@@ -1,8 +1,8 @@
 """Where the time goes: pyinstrument profiles of the first build and of validated append.
 
-    pip install pyinstrument
-    python benchmarks/profile_build.py build [N]     (N = 100000)
-    python benchmarks/profile_build.py append [N]    (N = 30000, in batches of 10,000)
+pip install pyinstrument
+python benchmarks/profile_build.py build [N]     (N = 100000)
+python benchmarks/profile_build.py append [N]    (N = 30000, in batches of 10,000)
 """
 
 from __future__ import annotations
