@@ -3,10 +3,12 @@
 pip install pyinstrument
 python benchmarks/profile_build.py build [N]     (N = 100000)
 python benchmarks/profile_build.py append [N]    (N = 30000, in batches of 10,000)
+python benchmarks/profile_build.py day [N]       (N = 1000000; 20 one-day timeline queries)
 """
 
 from __future__ import annotations
 
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +23,8 @@ def main() -> None:
     from pyinstrument import Profiler
 
     what = sys.argv[1] if len(sys.argv) > 1 else "build"
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else (100_000 if what == "build" else 30_000)
+    default = {"build": 100_000, "append": 30_000, "day": 1_000_000}[what]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else default
     profiler = Profiler(interval=0.0005)
     with tempfile.TemporaryDirectory(prefix="fonds-profile-") as folder:
         directory = Path(folder) / "log"
@@ -29,6 +32,14 @@ def main() -> None:
             write_log(directory, Generator(n).records(n))
             profiler.start()
             Views(JsonlLog(directory), use_snapshot=False)
+        elif what == "day":
+            write_log(directory, Generator(n).records(n))
+            views = Views(JsonlLog(directory))
+            rng = random.Random(7)
+            days = [f"{rng.randint(1700, 1990):04d}-{rng.randint(1, 12):02d}-15" for _ in range(20)]
+            profiler.start()
+            for day in days:
+                views.timeline(date_from=day, date_to=day)
         else:
             records = list(Generator(n).records(n))
             log = JsonlLog.init(directory)

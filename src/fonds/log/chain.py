@@ -104,6 +104,15 @@ def split_line(line: bytes) -> tuple[EntryHeader, bytes]:
     return header, line[p + 342 : -1]
 
 
+def record_body(line: bytes) -> bytes:
+    """The record bytes of a stored line already checked by :func:`split_line` (a view reading
+    one record back needs no header)."""
+    p = line.find(b",", 7, 27)
+    if p < 0 or line[p + 331 : p + 342] != b'","record":':
+        raise HeaderError("not a log entry: expected a header and a 'record'")
+    return line[p + 342 : -1]
+
+
 _MICROSECOND = timedelta(microseconds=1)
 
 

@@ -11,15 +11,16 @@ import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import attrs
 
+from fonds.gcpause import gc_paused
 from fonds.model.dates import DateError, date_bounds, parse_date
 from fonds.model.dates import format_date as _format_date
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import FondsError, UsageError
-from fonds.views.state import ViewState
+from fonds.views.state import ViewState, _mentions
 
 __all__ = ["Query", "TimelineFilter", "UnknownIdError"]
 
@@ -59,7 +60,30 @@ def _iso(seconds: int | None) -> str | None:
         return None
 
 
-_KEPT_DOCUMENTS = 100_000
+_KEPT_DOCUMENTS = 20_000
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _answer(
+    method: Callable[Concatenate[Query, _P], _R],
+) -> Callable[Concatenate[Query, _P], _R]:
+    """A public question, answered with the cyclic collector paused (as folding is): an
+    answer is plain acyclic data, and a collection pass over a large state costs more than
+    building thousands of entries."""
+
+    def answer(self: Query, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if self._answering:
+            return method(self, *args, **kwargs)
+        self._answering = True
+        try:
+            with gc_paused():
+                return method(self, *args, **kwargs)
+        finally:
+            self._answering = False
+
+    functools.update_wrapper(answer, method)
+    return answer
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -92,13 +116,16 @@ class Query:
         self.limit = state.limit(as_of)
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._labels: dict[tuple[str, str], str] = {}
+        self._answering = False
 
     # -- building blocks ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
         document = self._documents.get(seq)
         if document is None:
             if len(self._documents) >= _KEPT_DOCUMENTS:
-                self._documents.clear()  # bounded: a long-lived query must not hold the log
+                # bounded: decoded records are many small containers that every later pass of
+                # the cyclic collector walks; enough to keep what recurs across questions
+                self._documents.clear()
             document = self._documents[seq] = self.state.document(seq)
         return document
 
@@ -142,7 +169,9 @@ class Query:
 
     def fact(self, seq: int) -> dict[str, Any]:
         """A record as a fact: identity, kind, confidence, flags, note and its sources."""
-        document = self.document(seq)
+        return self._fact(seq, self.document(seq))
+
+    def _fact(self, seq: int, document: Mapping[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {
             "record": self.state.record_id(seq),
             "seq": seq,
@@ -188,6 +217,7 @@ class Query:
         return str(kind)
 
     # -- timeline ----------------------------------------------------------------------
+    @_answer
     def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[dict[str, Any]]:
         """Events and dated assertions in historical order (bounds, then time, then log)."""
         low, high = self._range(where.date_from, where.date_to)
@@ -202,13 +232,14 @@ class Query:
             document = self.document(seq)
             if where.flag is not None and where.flag not in document.get("flags", ()):
                 continue
-            rank = self.vocabulary.confidence_rank(document.get("confidence", ""))
-            if min_rank is not None and rank < min_rank:
+            if min_rank is not None and (
+                self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank
+            ):
                 continue
             entry = self._dated(document)
             entry["summary"] = self.summary(document)
             entry["subjects"] = sorted(_subjects(document))
-            entry.update(self.fact(seq))
+            entry.update(self._fact(seq, document))
             entries.append(entry)
         return entries
 
@@ -250,6 +281,7 @@ class Query:
         return keep
 
     # -- entities ----------------------------------------------------------------------
+    @_answer
     def entity(self, entity_id: str) -> dict[str, Any]:
         """Everything the log says about one entity (person, place, event, source, agent)."""
         declaration = self.require(entity_id)
@@ -345,6 +377,7 @@ class Query:
         return by_language
 
     # -- sources -----------------------------------------------------------------------
+    @_answer
     def source_impact(self, source_id: str) -> dict[str, Any]:
         """Every record citing the source (or a part of it), and which facts would be left
         with no source at all if it were withdrawn."""
@@ -389,6 +422,7 @@ class Query:
         return found
 
     # -- conflicts ---------------------------------------------------------------------
+    @_answer
     def conflicts(self, subject: str | None = None) -> list[dict[str, Any]]:
         """Subjects and properties on which records disagree, side by side.
 
@@ -456,6 +490,7 @@ class Query:
         return None, None
 
     # -- history -----------------------------------------------------------------------
+    @_answer
     def history(self, entity_id: str) -> list[dict[str, Any]]:
         """Every record about an entity in log order, with what superseded or retracted it."""
         self.require(entity_id)
@@ -496,10 +531,7 @@ def _disagree(documents: list[Mapping[str, Any]]) -> bool:
     return False
 
 
-def _subjects(document: Mapping[str, Any]) -> list[str]:
-    from fonds.views.state import _mentions
-
-    return _mentions(document)
+_subjects = _mentions
 
 
 def _facts_in(view: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +21,14 @@ import orjson
 
 from fonds.gcpause import gc_paused
 from fonds.log.base import Entry, LogStore, _as_of_filter
-from fonds.log.chain import split_line
+from fonds.log.chain import record_body, split_line
 from fonds.model.dates import date_bounds
 
 __all__ = ["Correction", "ViewState", "load_state"]
 
-_SNAPSHOT_VERSION = 4
+_SNAPSHOT_VERSION = 5
 _DATED_KINDS = frozenset({"event", "participation", "quotation", "attribute", "relation"})
 _ENTITY_KINDS = frozenset({"person", "place", "event", "source", "agent"})
-# Dates spanning more than this are few (open intervals, centuries): a range query scans them
-# all, and finds the others by bisection.
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 
@@ -59,6 +57,16 @@ _MENTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _NO_FIELDS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
+def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = [seq]
+    elif isinstance(found, list):
+        found.append(seq)
+    else:
+        index[key] = [*found, seq]
+
+
 def _mentions(document: Mapping[str, Any]) -> list[str]:
     """The entity ids a record is about, each once, in field order."""
     single, lists = _MENTION_FIELDS.get(document["kind"], _NO_FIELDS)
@@ -82,9 +90,11 @@ class ViewState:
         self._times = bytearray(_TIME_WIDTH)
         self._ends = array("q", [0])
         self._seq_of: dict[str, int] | None = {}
-        self.declarations: dict[str, list[int]] = {}
-        self.mentions: dict[str, list[int]] = {}
-        self.citing: dict[str, list[int]] = {}
+        # sequence numbers by entity and by source: lists while folding, sealed into tuples
+        # after (see seal)
+        self.declarations: dict[str, Sequence[int]] = {}
+        self.mentions: dict[str, Sequence[int]] = {}
+        self.citing: dict[str, Sequence[int]] = {}
         self.corrections: dict[int, list[Correction]] = {}
         self.dated: list[tuple[int, int, int]] = []  # (lower, upper, seq)
         self._dated_sorted = True
@@ -118,21 +128,18 @@ class ViewState:
         if keep:
             self._documents[seq] = document
         if kind in _ENTITY_KINDS:
-            self.declarations.setdefault(document["id"], []).append(seq)
+            _add(self.declarations, document["id"], seq)
         mentions = self.mentions
         for entity in _mentions(document):
             found = mentions.get(entity)
             if found is None:
                 mentions[entity] = [seq]
-            else:
+            elif isinstance(found, list):
                 found.append(seq)
-        citing = self.citing
+            else:
+                mentions[entity] = [*found, seq]
         for citation in document.get("citations", ()):
-            found = citing.get(citation["source"])
-            if found is None:
-                citing[citation["source"]] = [seq]
-            else:
-                found.append(seq)
+            _add(self.citing, citation["source"], seq)
         if kind in ("supersede", "retract"):
             target = self.seq_of.get(document["target"])
             replacement = self.seq_of.get(document["replacement"]) if kind == "supersede" else None
@@ -146,6 +153,15 @@ class ViewState:
                 self.dated.append((bounds[0], bounds[1], seq))
                 self._dated_sorted = False
         self.head_seq, self.head_hash = seq, entry_hash
+
+    def seal(self) -> None:
+        """Turn the per-entity lists into tuples once folding is done. A million records give
+        hundreds of thousands of them; the cyclic collector walks every list on each full pass,
+        but stops tracking a tuple of plain numbers once it has seen it."""
+        for index in (self.declarations, self.mentions, self.citing):
+            for key, seqs in index.items():
+                if isinstance(seqs, list):
+                    index[key] = tuple(seqs)
 
     def dated_in_order(self) -> list[tuple[int, int, int]]:
         if not self._dated_sorted:
@@ -202,8 +218,7 @@ class ViewState:
         start, end = self._ends[seq - 1], self._ends[seq]
         if self._reader is None:
             raise LookupError(f"entry {seq}: no document store attached")
-        _, body = split_line(self._reader[start : end - 1])
-        document: Mapping[str, Any] = orjson.loads(body)
+        document: Mapping[str, Any] = orjson.loads(record_body(self._reader[start : end - 1]))
         return document
 
     def attach(self, data: bytes | None) -> None:
@@ -279,6 +294,8 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         with gc_paused():
             for entry in log.entries():
                 state.apply(entry, keep=True)
+            state.seal()
+            state._span_buckets()
         return state
     snapshot_path = log.directory / CACHE_DIR / "views.pickle"
     head = log.head()
@@ -300,10 +317,13 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
                 state.fold(header.seq, header.time, header.id, header.hash, loads(body),
                            (position, after))  # fmt: skip
                 position = after
+            state.seal()
         state.position = position
         # a few new entries are cheaper to fold again next time than to re-save the snapshot
         if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
             _write_snapshot(snapshot_path, state)
+    with gc_paused():
+        state._span_buckets()  # here rather than in the first date query a user waits on
     state.attach(_map(log.path) if head is not None else b"")
     return state
 
