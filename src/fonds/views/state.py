@@ -138,8 +138,15 @@ class ViewState:
                 found.append(seq)
             else:
                 mentions[entity] = [*found, seq]
+        citing = self.citing
         for citation in document.get("citations", ()):
-            _add(self.citing, citation["source"], seq)
+            found = citing.get(citation["source"])
+            if found is None:
+                citing[citation["source"]] = [seq]
+            elif isinstance(found, list):
+                found.append(seq)
+            else:
+                citing[citation["source"]] = [*found, seq]
         if kind in ("supersede", "retract"):
             target = self.seq_of.get(document["target"])
             replacement = self.seq_of.get(document["replacement"]) if kind == "supersede" else None
