@@ -6,7 +6,7 @@ Assertions carry 1-4 citations, events 0-6 participants, dates in every EDTF for
 handles (mostly plain days; some with times, uncertain, approximate, intervals, months,
 years, open ends, Julian), labels in several scripts.
 
-    python benchmarks/generate.py 100000 --out /tmp/log100k     # a log directory
+    python benchmarks/generate.py 100000 --out log-100k          # a log directory
     python benchmarks/generate.py 1000 --jsonl contribution.jsonl  # records only
 """
 

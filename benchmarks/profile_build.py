@@ -47,7 +47,9 @@ def main() -> None:
             for start in range(0, n, 10_000):
                 log.append(records[start : start + 10_000])
         profiler.stop()
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    text = profiler.output_text(unicode=True, color=False, show_all=False)
+    # paths relative to the repository: a profile is committed, this machine's layout is not
+    print(text.replace(str(Path(__file__).resolve().parents[1]) + "/", ""))
 
 
 if __name__ == "__main__":
