@@ -58,6 +58,7 @@ _NO_FIELDS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
+    """Append to a list, or reopen a sealed tuple as a list (a fold after a snapshot)."""
     found = index.get(key)
     if found is None:
         index[key] = [seq]
@@ -129,24 +130,10 @@ class ViewState:
             self._documents[seq] = document
         if kind in _ENTITY_KINDS:
             _add(self.declarations, document["id"], seq)
-        mentions = self.mentions
         for entity in _mentions(document):
-            found = mentions.get(entity)
-            if found is None:
-                mentions[entity] = [seq]
-            elif isinstance(found, list):
-                found.append(seq)
-            else:
-                mentions[entity] = [*found, seq]
-        citing = self.citing
+            _add(self.mentions, entity, seq)
         for citation in document.get("citations", ()):
-            found = citing.get(citation["source"])
-            if found is None:
-                citing[citation["source"]] = [seq]
-            elif isinstance(found, list):
-                found.append(seq)
-            else:
-                citing[citation["source"]] = [*found, seq]
+            _add(self.citing, citation["source"], seq)
         if kind in ("supersede", "retract"):
             target = self.seq_of.get(document["target"])
             replacement = self.seq_of.get(document["replacement"]) if kind == "supersede" else None
