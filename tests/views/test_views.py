@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,20 @@ def test_snapshot_is_reused_and_updated_with_only_new_entries(
     assert calls == [len(base()) + 1]
 
 
+def test_a_state_brought_up_to_date_equals_one_folded_afresh(log: JsonlLog) -> None:
+    Views(log)  # leaves a snapshot, its indexes sealed
+    log.append([life("person:hitler", "born", "1889-04-20")])
+    updated, fresh = Views(log).state, Views(log, use_snapshot=False).state
+    assert updated.mentions["person:hitler"][-1] == updated.head_seq
+    for name in ("declarations", "mentions", "citing"):
+        assert getattr(updated, name) == getattr(fresh, name)
+        assert all(isinstance(seqs, tuple) for seqs in getattr(updated, name).values())
+    assert updated.dated_in_order() == fresh.dated_in_order()
+    assert Views(log).person("person:hitler") == Views(log, use_snapshot=False).person(
+        "person:hitler"
+    )
+
+
 def test_a_snapshot_of_another_log_is_not_used(log: JsonlLog, tmp_path: Path) -> None:
     Views(log).timeline()
     other = JsonlLog.init(tmp_path / "other")
@@ -274,3 +289,17 @@ def test_a_record_that_changes_nothing_in_a_view_leaves_it_equal(log: JsonlLog) 
     before = Views(log).timeline()
     log.append([person("person:stalin", "Joseph Stalin")])
     assert Views(log).timeline() == before
+
+
+def test_answers_leave_the_cyclic_collector_as_they_found_it(log: JsonlLog) -> None:
+    views = Views(log)
+    assert views.timeline() and gc.isenabled()
+    with pytest.raises(UnknownIdError):
+        views.person("person:nobody")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        views.timeline()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
