@@ -169,6 +169,11 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     seconds, sizes = _timed(lambda: [len(views.timeline(date_from=d, date_to=d)) for d in days])
     results["one_day_ms"] = seconds / len(days) * 1000
     results["one_day_entries"] = sum(sizes) / len(sizes)
+    seconds, sizes = _timed(
+        lambda: [len(views.timeline(date_from=d, date_to=d, within=True)) for d in days]
+    )
+    results["one_day_within_ms"] = seconds / len(days) * 1000
+    results["one_day_within_entries"] = sum(sizes) / len(sizes)
     # the lookup alone: which entries overlap the day, before each is turned into a fact
     query = views.at()
     seconds, _ = _timed(lambda: [views.state.dated_between(*query._range(d, d)) for d in days])
@@ -260,6 +265,8 @@ ROWS = [
     ("one-day timeline query (ms)", "one_day_ms", "{:.2f}"),
     ("  entries it returns (mean)", "one_day_entries", "{:,.0f}"),
     ("  of which the range lookup (ms)", "one_day_lookup_ms", "{:.2f}"),
+    ("one-day query, dates wholly inside the day (ms)", "one_day_within_ms", "{:.2f}"),
+    ("  entries it returns (mean)", "one_day_within_entries", "{:,.1f}"),
     ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),
     ("views snapshot on disk (bytes/record)", "snapshot_bytes_per_record", "{:,.0f}"),
     ("floor: read + orjson per line (records/s)", "floor_rps", "{:,.0f}"),

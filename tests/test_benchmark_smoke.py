@@ -30,4 +30,6 @@ def test_benchmark_runs_and_its_figures_are_sane() -> None:
     # a repeated build reads the snapshot; an update folds 100 entries: both less than a build
     assert result["rebuild_s"] < result["build_s"] and result["update_s"] < result["build_s"]
     assert result["one_day_entries"] >= 0 and result["peak_rss_mib"] > 10
+    # what lies wholly inside a day is a part of what may overlap it
+    assert 0 <= result["one_day_within_entries"] <= result["one_day_entries"]
     assert result["load_build_vs_floor"] == result["load_and_build_rps"] / result["floor_rps"]

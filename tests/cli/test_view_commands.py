@@ -79,3 +79,15 @@ def test_bad_filters_are_usage_errors(log_dir: Path, capsys: pytest.CaptureFixtu
     assert run(capsys, "timeline", "--log", str(log_dir), "--from", "1940-13")[0] == 2
     assert run(capsys, "timeline", "--log", str(log_dir), "--as-of", "yesterday")[0] == 2
     assert run(capsys, "timeline", "--log", str(log_dir), "--min-confidence", "hihg")[0] == 2
+
+
+def test_within_narrows_a_day_to_what_certainly_happened_on_it(
+    log_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day = ["timeline", "--log", str(log_dir), "--from", "1940-11-13", "--to", "1940-11-13"]
+    code, out, _ = run(capsys, *day, "--format", "json")
+    assert code == 0
+    assert [e["date"] for e in orjson.loads(out)] == ["1940-10/1940-11", "1940-11-13"]
+    code, out, _ = run(capsys, *day, "--within", "--format", "json")
+    assert code == 0
+    assert [e["date"] for e in orjson.loads(out)] == ["1940-11-13"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,38 @@ def test_one_day_range_keeps_what_overlaps_it(log: JsonlLog) -> None:
     entries = Views(log).timeline(date_from="1940-11-13", date_to="1940-11-13")
     assert [e["date"] for e in entries] == ["1940-10/1940-11", "1940-11-13"]
     assert all(e["sources"] for e in entries)
+
+
+def test_within_keeps_only_what_certainly_falls_in_the_range(log: JsonlLog) -> None:
+    views = Views(log)
+    day = views.timeline(date_from="1940-11-13", date_to="1940-11-13", within=True)
+    assert [e["date"] for e in day] == ["1940-11-13"]
+    day = views.timeline(date_from="1940-11-12", date_to="1940-11-12", within=True)
+    assert [e["date"] for e in day] == ["1940-11-12", "1940-11-12T11:05:00", "1940-11-12T15:00:00"]
+    autumn = views.timeline(date_from="1940-10", date_to="1940-11", within=True)
+    assert [e["date"] for e in autumn] == [
+        "1940-10/1940-11",
+        "1940-11-12",
+        "1940-11-12T11:05:00",
+        "1940-11-12T15:00:00",
+        "1940-11-13",
+    ]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.dates(date(1940, 9, 1), date(1940, 12, 31)), st.integers(0, 90))
+def test_within_is_the_overlapping_entries_whose_bounds_lie_inside(
+    log: JsonlLog, start: date, days: int
+) -> None:
+    views = Views(log)
+    low, high = start.isoformat(), (start + timedelta(days=days)).isoformat()
+    overlapping = views.timeline(date_from=low, date_to=high)
+    expected = [
+        e for e in overlapping if e["earliest"] >= f"{low}T00:00" and e["latest"] < f"{high}T24"
+    ]
+    assert views.timeline(date_from=low, date_to=high, within=True) == expected
 
 
 def test_person_filter_includes_the_events_the_person_took_part_in(log: JsonlLog) -> None:

@@ -85,7 +85,7 @@ def cite(identifier: str, log_dir: Path, output_format: str, as_of: str | None, 
 def export(
     export_format: str, log_dir: Path, as_of: str | None, out: Path | None, style: str,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
-    flag: str | None, min_confidence: str | None, title: str | None,
+    flag: str | None, min_confidence: str | None, within: bool, title: str | None,
 ) -> None:  # fmt: skip
     """Write the log, or the part a view selects, in FORMAT.
 
@@ -101,7 +101,7 @@ def export(
         return
     selection = select(
         views, as_of, date_from=date_from, date_to=date_to, person=person, place=place,
-        flag=flag, min_confidence=min_confidence,
+        flag=flag, min_confidence=min_confidence, within=within or None,
     )  # fmt: skip
     heading = title or _default_title(views, person, place, date_from, date_to)
     data: bytes

@@ -105,6 +105,11 @@ def filter_options(function: F) -> F:
             click.option(
                 "--min-confidence", metavar="TERM", help="Only records at least this sure."
             ),
+            click.option(
+                "--within",
+                is_flag=True,
+                help="Only dates that lie wholly inside --from/--to (not those that may overlap).",
+            ),
         )
     ):
         function = option(function)
@@ -120,12 +125,12 @@ def filter_options(function: F) -> F:
 def timeline(
     log_dir: Path, output_format: str, as_of: str | None, out: Path | None,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
-    flag: str | None, min_confidence: str | None,
+    flag: str | None, min_confidence: str | None, within: bool,
 ) -> None:  # fmt: skip
     """Events and dated facts in historical order."""
     entries = _views(log_dir).timeline(
         as_of, date_from=date_from, date_to=date_to, person=person, place=place,
-        flag=flag, min_confidence=min_confidence,
+        flag=flag, min_confidence=min_confidence, within=within,
     )  # fmt: skip
     if output_format == "json":
         emit(_json(entries), out)

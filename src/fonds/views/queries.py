@@ -41,7 +41,8 @@ class UnknownIdError(FondsError):
 @attrs.frozen(slots=True)
 class TimelineFilter:
     """Which timeline entries to keep. Dates are EDTF; a partly known date counts when its
-    bounds overlap the range."""
+    bounds overlap the range (it may fall in it), or with ``within`` only when they lie inside
+    it (it certainly falls in it)."""
 
     date_from: str | None = None
     date_to: str | None = None
@@ -49,6 +50,7 @@ class TimelineFilter:
     place: str | None = None
     flag: str | None = None
     min_confidence: str | None = None
+    within: bool = False
 
 
 def _iso(seconds: int | None) -> str | None:
@@ -224,7 +226,7 @@ class Query:
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
         entries: list[dict[str, Any]] = []
-        for _lower, _upper, seq in self.state.dated_between(low, high):
+        for _lower, _upper, seq in self.state.dated_between(low, high, within=where.within):
             if not self.state.active(seq, self.limit):
                 continue
             if keep is not None and seq not in keep:

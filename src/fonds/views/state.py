@@ -177,12 +177,20 @@ class ViewState:
             ]
         return self._buckets
 
-    def dated_between(self, low: int, high: int) -> list[tuple[int, int, int]]:
-        """Dated entries whose bounds overlap ``[low, high]``, in order."""
+    def dated_between(
+        self, low: int, high: int, *, within: bool = False
+    ) -> list[tuple[int, int, int]]:
+        """Dated entries whose bounds overlap ``[low, high]`` (``within``: lie inside it), in
+        order."""
         import bisect
 
         found: list[tuple[int, int, int]] = []
         for span, group in self._span_buckets():
+            if within:
+                start = bisect.bisect_left(group, (low,))
+                stop = bisect.bisect_right(group, (high, 1 << 63))
+                found.extend(d for d in group[start:stop] if d[1] <= high)
+                continue
             start = bisect.bisect_left(group, (low - span,))
             stop = bisect.bisect_right(group, (high, 1 << 63))
             found.extend(d for d in group[start:stop] if d[1] >= low)
