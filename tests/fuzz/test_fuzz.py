@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -171,3 +173,27 @@ def test_page_import_never_crashes(
     path = tmp_path_factory.mktemp("page") / "page.txt"
     path.write_text("\n".join(picked), encoding="utf-8", errors="surrogatepass")
     survives(capsys, "import", "page", str(path), "--skip-unreadable")
+
+
+HARNESS = Path(__file__).parent / "coverage_fuzz.py"
+SEEDS = {
+    "validate": [CORPUS / "validate"],
+    "page": [CORPUS / "page", ROOT / "tests" / "importers" / "pages"],
+    "csv": [CORPUS / "csv"],
+}
+
+
+@pytest.mark.parametrize("target", sorted(SEEDS))
+def test_coverage_guided_fuzzing_finds_nothing(target: str, tmp_path: Path) -> None:
+    """A short libFuzzer run per target (atheris); longer hunts: see coverage_fuzz.py."""
+    found = tmp_path / "found"
+    found.mkdir()
+    runs = int(os.environ.get("FONDS_FUZZ_EXAMPLES", "40")) * 10
+    completed = subprocess.run(
+        [sys.executable, str(HARNESS), target, f"-runs={runs}", "-seed=1",
+         f"-artifact_prefix={tmp_path}/", str(found), *map(str, SEEDS[target])],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert f"Done {runs} runs" in completed.stderr
+    assert not list(tmp_path.glob("crash-*"))
