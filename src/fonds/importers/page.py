@@ -271,6 +271,15 @@ def read_page(text: str, path: str = "<page>") -> ParsedPage:
                         " twice), a birth date and a death date (dd.mm.yyyy) and language codes",
                     )
                 continue
+            if len(row.dates) == 2 and row.dates[1] < row.dates[0]:
+                born, died = row.printed_dates
+                reader.problem(
+                    number,
+                    "page-life-dates-reversed",
+                    f"the death date {died} comes before the birth date {born}: expected the"
+                    " birth date first",
+                )
+                continue
             persons.append(row)
         else:
             reader.problem(
