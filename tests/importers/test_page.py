@@ -150,6 +150,19 @@ def test_a_person_dying_before_being_born_is_reported_with_its_line(
     assert "person:nesselrode" in {p["id"] for p in of_kind(records, "person")}
 
 
+def test_a_very_long_name_still_makes_a_valid_id(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    long_name = "Karl Robert Von Der " + "Nesselrode" * 30
+    text = (PAGES / "faults.txt").read_text(encoding="utf-8")
+    page = tmp_path / "long.txt"
+    page.write_text(text.replace("Karl Robert Von Der Nesselrode", long_name), encoding="utf-8")
+    records = import_and_validate(capsys, tmp_path, page, "--skip-unreadable")
+    ids = [p["id"] for p in of_kind(records, "person")]
+    assert any(i.startswith("person:nesselrodenesselrode") for i in ids)
+    assert all(len(i) <= 210 for i in ids)
+
+
 def test_against_a_log_reuses_its_entities(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, shipped_log: Path
 ) -> None:

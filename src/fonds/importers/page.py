@@ -323,7 +323,7 @@ def _split_name(name: str) -> dict[str, str]:
 
 def _family_slug(name: str) -> str:
     words = [w for w in name.split() if w.lower() not in _PARTICLES]
-    return slugify(words[-1] if words else name) or "unnamed"
+    return slugify(words[-1] if words else name, max_length=60) or "unnamed"
 
 
 def _unique(prefix: str, slug: str, taken: set[str], extra: str = "") -> str:
@@ -535,7 +535,9 @@ def _person_records(
     for row in page.persons:
         locator = f"{_SECTION_PERSONS}, row {row.item}"
         label = _normalize_name(row.name)
-        person = _unique("person", _family_slug(label), taken, slugify(label))
+        person = _unique(
+            "person", _family_slug(label), taken, slugify(label, max_length=60, word_boundary=True)
+        )
         yield context.record(
             "person",
             id=person,
