@@ -50,16 +50,12 @@ def fuzz_page(data: bytes) -> None:
     records = page_records(page)
     if page.problems:
         return
-    lines = [(f"<record {n}>", n, line) for n, line in enumerate(_encoded(records), 1)]
+    lines = [(f"<record {n}>", n, orjson.dumps(r)) for n, r in enumerate(records, 1)]
     report = validate_lines(lines, VOCABULARY, None, Limits())
     if report.problems:
         raise AssertionError(
             f"a page read without problems drafted invalid records: {report.problems}"
         )
-
-
-def _encoded(records: list[dict[str, object]]) -> list[bytes]:
-    return [orjson.dumps(record) for record in records]
 
 
 def fuzz_csv(data: bytes) -> None:

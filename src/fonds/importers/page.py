@@ -321,6 +321,11 @@ def _split_name(name: str) -> dict[str, str]:
     return {"given": " ".join(words[:first_particle]), "family": " ".join(words[first_particle:])}
 
 
+def _slug(text: str) -> str:
+    """The readable part of an id, short enough for the schema's bound with a suffix added."""
+    return slugify(text, max_length=60, word_boundary=True)
+
+
 def _family_slug(name: str) -> str:
     words = [w for w in name.split() if w.lower() not in _PARTICLES]
     return slugify(words[-1] if words else name, max_length=60) or "unnamed"
@@ -380,7 +385,7 @@ def page_records(
     Entities whose id is in ``known_ids`` (those a log already declares) are not declared again;
     the facts read from the page attach to them.
     """
-    slug = slugify(page.title, max_length=60, word_boundary=True) or "page"
+    slug = _slug(page.title) or "page"
     known = frozenset(known_ids)
     taken: set[str] = set()
     declared: set[str] = set()
@@ -470,7 +475,7 @@ def _related_records(
         locator = f"{_SECTION_RELATED}, item {row.item}"
         event = _unique(
             "event",
-            slugify(row.name, max_length=60, word_boundary=True) or "event",
+            _slug(row.name) or "event",
             taken,
             row.dates[0][:4],
         )
@@ -508,9 +513,7 @@ def _place_records(
 ) -> Iterable[dict[str, Any]]:
     for row in page.places:
         locator = f"{_SECTION_PLACES}, item {row.item}"
-        place = _unique(
-            "place", slugify(row.name, max_length=60, word_boundary=True) or "place", taken
-        )
+        place = _unique("place", _slug(row.name) or "place", taken)
         yield context.record(
             "place",
             id=place,
@@ -535,9 +538,7 @@ def _person_records(
     for row in page.persons:
         locator = f"{_SECTION_PERSONS}, row {row.item}"
         label = _normalize_name(row.name)
-        person = _unique(
-            "person", _family_slug(label), taken, slugify(label, max_length=60, word_boundary=True)
-        )
+        person = _unique("person", _family_slug(label), taken, _slug(label))
         yield context.record(
             "person",
             id=person,

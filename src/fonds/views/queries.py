@@ -75,14 +75,8 @@ def _answer(
     building thousands of entries."""
 
     def answer(self: Query, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if self._answering:
+        with gc_paused():  # nested answers leave it to the outermost
             return method(self, *args, **kwargs)
-        self._answering = True
-        try:
-            with gc_paused():
-                return method(self, *args, **kwargs)
-        finally:
-            self._answering = False
 
     functools.update_wrapper(answer, method)
     return answer
@@ -118,7 +112,6 @@ class Query:
         self.limit = state.limit(as_of)
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._labels: dict[tuple[str, str], str] = {}
-        self._answering = False
 
     # -- building blocks ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
@@ -240,7 +233,7 @@ class Query:
                 continue
             entry = self._dated(document)
             entry["summary"] = self.summary(document)
-            entry["subjects"] = sorted(_subjects(document))
+            entry["subjects"] = sorted(_mentions(document))
             entry.update(self._fact(seq, document))
             entries.append(entry)
         return entries
@@ -531,9 +524,6 @@ def _disagree(documents: list[Mapping[str, Any]]) -> bool:
             if one is not None and two is not None and (one[1] < two[0] or two[1] < one[0]):
                 return True
     return False
-
-
-_subjects = _mentions
 
 
 def _facts_in(view: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:

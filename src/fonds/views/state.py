@@ -186,14 +186,14 @@ class ViewState:
 
         found: list[tuple[int, int, int]] = []
         for span, group in self._span_buckets():
-            if within:
-                start = bisect.bisect_left(group, (low,))
-                stop = bisect.bisect_right(group, (high, 1 << 63))
-                found.extend(d for d in group[start:stop] if d[1] <= high)
-                continue
-            start = bisect.bisect_left(group, (low - span,))
+            # sorted by lower bound: an entry inside starts at low, an overlapping one may
+            # start up to the group's widest span before it
+            start = bisect.bisect_left(group, (low if within else low - span,))
             stop = bisect.bisect_right(group, (high, 1 << 63))
-            found.extend(d for d in group[start:stop] if d[1] >= low)
+            if within:
+                found.extend(d for d in group[start:stop] if d[1] <= high)
+            else:
+                found.extend(d for d in group[start:stop] if d[1] >= low)
         found.sort()
         return found
 
