@@ -101,7 +101,7 @@ def export(
         return
     selection = select(
         views, as_of, date_from=date_from, date_to=date_to, person=person, place=place,
-        flag=flag, min_confidence=min_confidence, within=within or None,
+        flag=flag, min_confidence=min_confidence, within=within,
     )  # fmt: skip
     heading = title or _default_title(views, person, place, date_from, date_to)
     data: bytes

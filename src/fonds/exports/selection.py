@@ -33,7 +33,8 @@ def select(views: Views, as_of: AsOf = None, **filters: Any) -> Selection:
 
     With no filter every declared source is included, cited or not.
     """
-    active = {key: value for key, value in filters.items() if value is not None}
+    # a filter not given is None, a switch not given False: neither selects anything
+    active = {key: v for key, v in filters.items() if v is not None and v is not False}
     facts = tuple(views.timeline(as_of, **active))
     wanted: list[str] = []
     if active:
