@@ -297,7 +297,6 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
             for entry in log.entries():
                 state.apply(entry, keep=True)
             state.seal()
-            state._span_buckets()
         return state
     snapshot_path = log.directory / CACHE_DIR / "views.pickle"
     head = log.head()
@@ -324,8 +323,6 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         # a few new entries are cheaper to fold again next time than to re-save the snapshot
         if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
             _write_snapshot(snapshot_path, state)
-    with gc_paused():
-        state._span_buckets()  # here rather than in the first date query a user waits on
     state.attach(_map(log.path) if head is not None else b"")
     return state
 
