@@ -6,9 +6,9 @@
     python tests/fuzz/coverage_fuzz.py csv -runs=100000 found tests/fuzz/corpus/csv
 
 libFuzzer mutates the corpus files (new inputs go to the first folder, so name a scratch one
-first), steered by which branches of fonds an input reaches. Bad
-input must come back as problems (values with a place), never as an exception; and a page the
-importer reads without a problem must yield records that validate. An input that breaks either
+first), steered by which branches of fonds an input reaches. Bad input must come back as
+problems (values with a place), never as an exception; and a page the importer reads without a
+problem must yield records that validate. An input that breaks either
 rule is written as ``crash-<hash>``: keep it in ``tests/fuzz/corpus/<target>/`` as a regression
 case (the test suite replays the corpus through the command line). The suite also runs each
 target for a few hundred inputs (tests/fuzz/test_fuzz.py).

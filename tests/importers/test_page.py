@@ -131,19 +131,27 @@ def test_page_with_faults_reports_each_with_its_line(
     assert "Under the heading “Final act”." in headings
 
 
+def faults_page_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the faults page with one more fault (or oddity) written in."""
+    text = (PAGES / "faults.txt").read_text(encoding="utf-8")
+    assert old in text
+    page = tmp_path / name
+    page.write_text(text.replace(old, new), encoding="utf-8")
+    return page
+
+
 def test_a_person_dying_before_being_born_is_reported_with_its_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    lines = (PAGES / "faults.txt").read_text(encoding="utf-8").splitlines()
-    row = next(n for n, line in enumerate(lines) if "Talleyrand02.02.1754" in line)
-    lines[row] = lines[row].replace("17.05.1838", "17.05.1388")
-    page = tmp_path / "reversed.txt"
-    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = faults_page_with(
+        tmp_path, "reversed.txt", "02.02.175417.05.1838", "02.02.175417.05.1388"
+    )
+    lines = page.read_text(encoding="utf-8").splitlines()
+    row = next(n for n, line in enumerate(lines, 1) if "17.05.1388" in line)
     code, _, err = run_cli(capsys, "import", "page", str(page), "--out", str(tmp_path / "o.jsonl"))
     assert code == 1
     assert (
-        f"{page}:{row + 1}: : the death date 17.05.1388 comes before the birth date 02.02.1754"
-        in err
+        f"{page}:{row}: : the death date 17.05.1388 comes before the birth date 02.02.1754" in err
     )
     records = import_and_validate(capsys, tmp_path, page, "--skip-unreadable")
     assert "person:talleyrand" not in {p["id"] for p in of_kind(records, "person")}
@@ -154,9 +162,7 @@ def test_a_very_long_name_still_makes_a_valid_id(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     long_name = "Karl Robert Von Der " + "Nesselrode" * 30
-    text = (PAGES / "faults.txt").read_text(encoding="utf-8")
-    page = tmp_path / "long.txt"
-    page.write_text(text.replace("Karl Robert Von Der Nesselrode", long_name), encoding="utf-8")
+    page = faults_page_with(tmp_path, "long.txt", "Karl Robert Von Der Nesselrode", long_name)
     records = import_and_validate(capsys, tmp_path, page, "--skip-unreadable")
     ids = [p["id"] for p in of_kind(records, "person")]
     assert any(i.startswith("person:nesselrodenesselrode") for i in ids)
