@@ -52,6 +52,12 @@ def test_timeline_of_one_day(capsys: pytest.CaptureFixture[str], shipped_log: Pa
     single_days = [e for e in day if e["precision"] in ("day", "time")]
     assert single_days and all(e["earliest"].startswith("1940-11-13") for e in single_days)
     assert not any(e["earliest"].startswith("1940-11-12T") for e in single_days)
+    within = json_of(
+        capsys, "timeline", "--log", str(shipped_log), "--from", "1940-11-13", "--to", "1940-11-13",
+        "--within",
+    )  # fmt: skip
+    assert within and len(within) < len(day)
+    assert all(e["earliest"][:10] == e["latest"][:10] == "1940-11-13" for e in within)
 
 
 def test_person_view_of_molotov(capsys: pytest.CaptureFixture[str], shipped_log: Path) -> None:
