@@ -11,7 +11,16 @@ from typing import Any
 
 import attrs
 
-__all__ = ["FondsError", "InvalidRecordError", "LogIntegrityError", "Problem", "UsageError"]
+__all__ = [
+    "ArgumentError",
+    "FondsError",
+    "InvalidRecordError",
+    "LogIntegrityError",
+    "NoLogError",
+    "Problem",
+    "UnknownIdError",
+    "UsageError",
+]
 
 
 @attrs.frozen(slots=True)
@@ -42,6 +51,42 @@ class FondsError(Exception):
 
 class UsageError(FondsError):
     """The caller asked for something that cannot be done as asked (exit code 2)."""
+
+
+class ArgumentError(UsageError):
+    """A value given to a library call that it cannot use: ``argument`` names the parameter
+    (``as_of``, ``date_from``, ``min_confidence``, ...), ``value`` is what was given and
+    ``expected`` says what would do. The command line names its own option instead."""
+
+    def __init__(self, argument: str, value: object, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{argument}={value!r}: {expected}")
+
+    def speaking_as(self, name: str) -> str:
+        """The message with the parameter called ``name`` (an option such as ``--as-of``)."""
+        shown = self.value if isinstance(self.value, str) else repr(self.value)
+        return f"{name} {shown}: {self.expected}"
+
+
+class NoLogError(UsageError):
+    """There is no log at ``location``."""
+
+    def __init__(self, location: str, detail: str) -> None:
+        self.location = location
+        super().__init__(f"{location}: no fonds log here ({detail})")
+
+
+class UnknownIdError(FondsError):
+    """An id the log does not hold (or not as the kind asked for); ``suggestions`` are the
+    closest known ids."""
+
+    def __init__(self, entity_id: str, suggestions: list[str], message: str | None = None) -> None:
+        self.entity_id = entity_id
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"{entity_id}: {message or 'not in the log'}{hint}")
 
 
 class InvalidRecordError(FondsError):

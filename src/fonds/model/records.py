@@ -6,6 +6,12 @@ id and labels; assertions (participation, quotation, attribute, relation, passag
 something about entities and carry citations and a confidence; corrections (supersede, retract)
 name an earlier record by its hash. Optional fields default to ``None`` (absent in JSON), so a
 record structures from JSON and unstructures back to the same document.
+
+What a field means beyond its type (it names entities of some kinds, takes a vocabulary term,
+carries a date) is stated on the field (:mod:`fonds.model.fields`); :mod:`fonds.model.kinds`
+reads it into the one table every layer uses. ``summary`` says how a record reads in one line:
+``{field}`` is the field's value (an entity's label where the field names an entity), and a
+``[...]`` part is left out when a field in it is absent.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 from typing import ClassVar, TypeAlias
 
 import attrs
+
+from fonds.model.fields import cites, dated, refers, targets, term
 
 SCHEMA_VERSION = 1
 
@@ -69,74 +77,75 @@ Flags: TypeAlias = tuple[str, ...]
 @attrs.frozen(slots=True, kw_only=True)
 class Person:
     kind: ClassVar[str] = "person"
-    id: str
+    id: str = refers(declares=True)
     labels: Labels
     schema: int = SCHEMA_VERSION
-    recorded_by: str
+    recorded_by: str = refers("agent", about=False)
     external_ids: ExternalIds | None = None
-    citations: Citations | None = None
-    confidence: str | None = None
-    flags: Flags | None = None
+    citations: Citations | None = cites(default=None)
+    confidence: str | None = term("confidence", default=None)
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Place:
     kind: ClassVar[str] = "place"
-    id: str
+    id: str = refers(declares=True)
     labels: Labels
     schema: int = SCHEMA_VERSION
-    recorded_by: str
+    recorded_by: str = refers("agent", about=False)
     external_ids: ExternalIds | None = None
-    citations: Citations | None = None
-    confidence: str | None = None
-    flags: Flags | None = None
+    citations: Citations | None = cites(default=None)
+    confidence: str | None = term("confidence", default=None)
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Agent:
     kind: ClassVar[str] = "agent"
-    id: str
+    id: str = refers(declares=True)
     labels: Labels
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    agent_type: str | None = None
+    recorded_by: str = refers("agent", about=False)
+    agent_type: str | None = term("agent_types", default=None)
     external_ids: ExternalIds | None = None
-    flags: Flags | None = None
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Event:
     kind: ClassVar[str] = "event"
-    id: str
+    summary: ClassVar[str] = "{id}"
+    id: str = refers(declares=True)
     labels: Labels
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations
-    confidence: str
-    date: str | None = None
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations = cites()
+    confidence: str = term("confidence")
+    date: str | None = dated()
     calendar: str | None = None
-    places: tuple[str, ...] | None = None
+    places: tuple[str, ...] | None = refers("place", default=None)
     external_ids: ExternalIds | None = None
-    flags: Flags | None = None
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Source:
     kind: ClassVar[str] = "source"
-    id: str
-    source_type: str
+    id: str = refers(declares=True)
+    source_type: str = term("source_types")
     title: str
-    publication_status: str
+    publication_status: str = term("publication_statuses")
     schema: int = SCHEMA_VERSION
-    recorded_by: str
+    recorded_by: str = refers("agent", about=False)
     authors: tuple[Name, ...] | None = None
     editors: tuple[Name, ...] | None = None
     recipients: tuple[Name, ...] | None = None
-    issued: str | None = None
+    issued: str | None = dated(calendar=None, timeline=False)
     container_title: str | None = None
     publisher: str | None = None
     publisher_place: str | None = None
@@ -150,82 +159,86 @@ class Source:
     archive_collection: str | None = None
     archive_location: str | None = None
     url: str | None = None
-    accessed: str | None = None
+    accessed: str | None = dated(calendar=None, timeline=False)
     language: str | None = None
-    part_of: str | None = None
+    part_of: str | None = refers("source", default=None)
     external_ids: ExternalIds | None = None
-    flags: Flags | None = None
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Participation:
     kind: ClassVar[str] = "participation"
-    person: str
-    event: str
-    role: str
+    summary: ClassVar[str] = "{person} — {role} — {event}"
+    person: str = refers("person")
+    event: str = refers("event")
+    role: str = term("roles")
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations
-    confidence: str
-    date: str | None = None
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations = cites()
+    confidence: str = term("confidence")
+    date: str | None = dated()
     calendar: str | None = None
-    place: str | None = None
-    flags: Flags | None = None
+    place: str | None = refers("place", default=None)
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Quotation:
     kind: ClassVar[str] = "quotation"
-    speaker: str
+    summary: ClassVar[str] = "{speaker}: “{text}”"
+    speaker: str = refers("person")
     text: str
     language: str
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations
-    confidence: str
-    addressees: tuple[str, ...] | None = None
-    event: str | None = None
-    date: str | None = None
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations = cites()
+    confidence: str = term("confidence")
+    addressees: tuple[str, ...] | None = refers("person", default=None)
+    event: str | None = refers("event", default=None)
+    date: str | None = dated()
     calendar: str | None = None
     original_text: str | None = None
     original_language: str | None = None
-    flags: Flags | None = None
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Attribute:
     kind: ClassVar[str] = "attribute"
-    subject: str
-    property: str
+    summary: ClassVar[str] = "{subject} — {property}[: {value}]"
+    subject: str = refers()
+    property: str = term("properties")
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations
-    confidence: str
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations = cites()
+    confidence: str = term("confidence")
     value: str | None = None
     language: str | None = None
-    date: str | None = None
+    date: str | None = dated()
     calendar: str | None = None
-    place: str | None = None
-    flags: Flags | None = None
+    place: str | None = refers("place", default=None)
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class Relation:
     kind: ClassVar[str] = "relation"
-    subject: str
-    predicate: str
-    object: str
+    summary: ClassVar[str] = "{subject} — {predicate} — {object}"
+    subject: str = refers()
+    predicate: str = term("predicates")
+    object: str = refers()
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations
-    confidence: str
-    date: str | None = None
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations = cites()
+    confidence: str = term("confidence")
+    date: str | None = dated()
     calendar: str | None = None
-    flags: Flags | None = None
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
@@ -234,13 +247,13 @@ class Passage:
     """A transcribed, citable piece of a source (a paragraph of a page, a telegram's text)."""
 
     kind: ClassVar[str] = "passage"
-    source: str
-    locator: Locator
+    source: str = refers("source")
+    locator: Locator = term("locator_labels", within="label")
     text: str
     schema: int = SCHEMA_VERSION
-    recorded_by: str
+    recorded_by: str = refers("agent", about=False)
     language: str | None = None
-    flags: Flags | None = None
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
@@ -249,13 +262,13 @@ class Supersede:
     """Record ``target`` is replaced by record ``replacement`` from this point of the log on."""
 
     kind: ClassVar[str] = "supersede"
-    target: str
-    replacement: str
+    target: str = targets()
+    replacement: str = targets()
     reason: str
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations | None = None
-    flags: Flags | None = None
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations | None = cites(default=None)
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
@@ -264,12 +277,12 @@ class Retract:
     """Record ``target`` no longer stands, from this point of the log on."""
 
     kind: ClassVar[str] = "retract"
-    target: str
+    target: str = targets()
     reason: str
     schema: int = SCHEMA_VERSION
-    recorded_by: str
-    citations: Citations | None = None
-    flags: Flags | None = None
+    recorded_by: str = refers("agent", about=False)
+    citations: Citations | None = cites(default=None)
+    flags: Flags | None = term("flags", default=None)
     note: str | None = None
 
 
