@@ -17,6 +17,7 @@ from fonds.log.jsonl import CACHE_DIR, LOG_FILE
 from fonds.problems import InvalidRecordError
 from fonds.validate import record_hash
 from fonds.views import UnknownIdError, Views
+from fonds.views.state import SNAPSHOT
 from tests.helpers import AGENT, agent, cite, life, person, source
 
 PEOPLE = ["person:molotov", "person:ribbentrop", "person:hitler"]
@@ -199,16 +200,16 @@ def test_snapshot_is_reused_and_updated_with_only_new_entries(
     log: JsonlLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = Views(log).timeline()
-    assert (log.directory / CACHE_DIR / "views.pickle").exists()
+    assert (log.directory / CACHE_DIR / SNAPSHOT).exists()
     calls: list[int] = []
-    original = JsonlLog._scan
+    original = JsonlLog.scan
 
     def counting(self: JsonlLog, position: int = 0) -> Any:
         for item in original(self, position):
             calls.append(item[0].seq)
             yield item
 
-    monkeypatch.setattr(JsonlLog, "_scan", counting)
+    monkeypatch.setattr(JsonlLog, "scan", counting)
     assert Views(log).timeline() == first
     assert calls == []
     log.append([life("person:hitler", "born", "1889-04-20")])

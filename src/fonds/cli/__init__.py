@@ -7,8 +7,15 @@ import sys
 import click
 
 from fonds.cli import core, exporting, importing, views
-from fonds.cli.common import error_line
-from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, UsageError
+from fonds.cli.common import OPTION_NAMES, error_line
+from fonds.problems import (
+    ArgumentError,
+    FondsError,
+    InvalidRecordError,
+    LogIntegrityError,
+    NoLogError,
+    UsageError,
+)
 
 __all__ = ["cli", "main"]
 
@@ -56,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     except LogIntegrityError as exc:
         error_line(str(exc.problem))
         return 1
+    except ArgumentError as exc:
+        name = OPTION_NAMES.get(exc.argument)
+        error_line(f"fonds: {exc.speaking_as(name) if name else exc}")
+        return 2
+    except NoLogError as exc:
+        error_line(f"fonds: {exc}; create one with `fonds init {exc.location}`")
+        return 2
     except UsageError as exc:
         error_line(f"fonds: {exc}")
         return 2

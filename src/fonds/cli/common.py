@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -9,21 +10,38 @@ from typing import Any, TypeVar
 
 import click
 
-from fonds.log.jsonl import JsonlLog
+from fonds.log import LogStore
+from fonds.log import open_log as open_location
+from fonds.problems import NoLogError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_LOG = Path("records")
+DEFAULT_LOG = "records"
+LOG_VARIABLE = "FONDS_LOG"
+"""The environment variable that names the default log (``records`` when unset)."""
+
+# the library's parameter names, as the command line's options call them
+OPTION_NAMES = {
+    "as_of": "--as-of",
+    "date_from": "--from",
+    "date_to": "--to",
+    "min_confidence": "--min-confidence",
+    "person": "--person",
+    "place": "--place",
+    "flag": "--flag",
+    "within": "--within",
+    "style": "--style",
+}
 
 
 def log_option(function: F) -> F:
     return click.option(
         "--log",
         "log_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=DEFAULT_LOG,
-        show_default=True,
-        help="The log directory.",
+        metavar="DIR",
+        default=lambda: os.environ.get(LOG_VARIABLE) or DEFAULT_LOG,
+        show_default=f"${LOG_VARIABLE} or {DEFAULT_LOG}",
+        help="The log: a folder holding log.jsonl.",
     )(function)
 
 
@@ -61,8 +79,17 @@ def out_option(function: F) -> F:
     )(function)
 
 
-def open_log(log_dir: Path) -> JsonlLog:
-    return JsonlLog.open(log_dir)
+def open_log(location: str | Path) -> LogStore:
+    """The log at ``--log``'s location, whatever its backend."""
+    return open_location(location)
+
+
+def existing_log(location: str | Path) -> LogStore | None:
+    """The log at ``location`` when there is one there (commands that also work without)."""
+    try:
+        return open_location(location)
+    except NoLogError:
+        return None
 
 
 def emit(text: str, out: Path | None = None) -> None:

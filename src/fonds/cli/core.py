@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 import orjson
 
-from fonds.cli.common import F, emit, error_line, format_option, log_option, open_log
-from fonds.log.jsonl import LOG_FILE, JsonlLog
+from fonds.cli.common import F, emit, error_line, existing_log, format_option, log_option, open_log
+from fonds.log import init_log
+from fonds.log.jsonl import LOG_FILE
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import InvalidRecordError, Problem, UsageError
 from fonds.validate import Limits, ValidationReport, iter_file_lines, validate_lines
@@ -87,7 +88,7 @@ def print_problems(problems: Sequence[Problem], output_format: str) -> None:
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default="records")
 def init(directory: Path) -> None:
     """Create an empty log (with the default vocabulary) in DIRECTORY."""
-    JsonlLog.init(directory)
+    init_log(directory)
     emit(f"created an empty log in {directory}")
 
 
@@ -98,7 +99,7 @@ def init(directory: Path) -> None:
 @limits_options
 def validate(
     paths: tuple[Path, ...],
-    log_dir: Path,
+    log_dir: str,
     output_format: str,
     max_line_bytes: int,
     max_depth: int,
@@ -118,8 +119,9 @@ def validate(
         sys.exit(1 if problems else 0)
     files = _expand(paths)
     report: ValidationReport
-    if (log_dir / LOG_FILE).is_file():
-        report = open_log(log_dir).validate(_lines(files), limits)
+    log = existing_log(log_dir)
+    if log is not None:
+        report = log.validate(_lines(files), limits)
     else:
         report = validate_lines(_lines(files), default_vocabulary(), None, limits)
     print_problems(report.problems, output_format)
@@ -137,7 +139,7 @@ def validate(
 @limits_options
 def append(
     paths: tuple[Path, ...],
-    log_dir: Path,
+    log_dir: str,
     output_format: str,
     max_line_bytes: int,
     max_depth: int,
@@ -164,7 +166,7 @@ def append(
 @log_option
 @format_option("text", "json", "github")
 @click.option("--deep", is_flag=True, help="Also re-validate every record, as of its entry.")
-def verify(log_dir: Path, output_format: str, deep: bool) -> None:
+def verify(log_dir: str, output_format: str, deep: bool) -> None:
     """Re-check the hash chain (and with --deep every record); name the first fault."""
     log = open_log(log_dir)
     problems = log.verify(deep=deep)
@@ -187,7 +189,7 @@ def verify(log_dir: Path, output_format: str, deep: bool) -> None:
 @limits_options
 def review(
     paths: tuple[Path, ...],
-    log_dir: Path,
+    log_dir: str,
     output_format: str,
     max_line_bytes: int,
     max_depth: int,

@@ -11,8 +11,16 @@ Invariants, which every backend keeps and the conformance tests check:
    at all; an error or a crash mid-way leaves the stored log as it was.
 6. One writer. Appends are serialised by a lock; readers never see half a batch.
 
-Backends supply storage primitives (lines in order, the last line, an atomic commit, a lock);
-the rules above live here once.
+Backends supply storage primitives (lines in order, the last line, an atomic commit, a lock,
+a byte store for derived data); the rules above live here once. Everything above the log
+(validation, views, exports, the command line) uses only the public calls of
+:class:`LogStore`: :meth:`~LogStore.head`, :meth:`~LogStore.entries` and :meth:`~LogStore.scan`
+after a cursor, :meth:`~LogStore.record_bytes` and :meth:`~LogStore.find` to read one record by
+position or id, and :attr:`~LogStore.cache` for derived data (snapshots) the backend keeps.
+
+A *position* is a cursor the backend defines (a byte offset in a file, a line count, a
+sequence number): :attr:`Head.position` and :attr:`ScannedEntry.end` give one, and a scan
+continues after it. An entry lies between the position after the entry before it and its own.
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, NoReturn
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, NoReturn
 
 import attrs
 import orjson
@@ -32,6 +41,7 @@ from fonds.log.chain import (
     EntryHeader,
     HeaderError,
     encode_entry,
+    record_body,
     record_times,
     split_line,
 )
@@ -39,21 +49,70 @@ from fonds.log.index import LogIndex
 from fonds.model.convert import structure_record, unstructure_record
 from fonds.model.records import Record
 from fonds.model.vocabulary import Vocabulary
-from fonds.problems import InvalidRecordError, LogIntegrityError, Problem, UsageError
+from fonds.problems import ArgumentError, InvalidRecordError, LogIntegrityError, Problem
 from fonds.validate import Limits, ValidationReport, log_order, validate_lines
 
-__all__ = ["AsOf", "Entry", "Head", "LogStore"]
+__all__ = ["AsOf", "ByteStore", "Entry", "Head", "LogStore", "ScannedEntry", "as_of_bounds"]
 
-AsOf = int | str | None
-"""A point of the log: a sequence number, a record time (ISO 8601, UTC), or None for now."""
+AsOf = int | str | datetime | None
+"""A point of the log: a sequence number, a record time (ISO 8601 text or an aware
+``datetime``; UTC when naive), or None for now."""
 
 
 @attrs.frozen(slots=True)
 class Head:
+    """The last entry of a log: its sequence number, hash, record time and the position
+    after it."""
+
     seq: int
     hash: str
     time: str
     position: int
+
+
+class ScannedEntry(NamedTuple):
+    """One stored entry as a scan reads it: the header, the record's canonical bytes (not
+    decoded) and the position after the entry."""
+
+    header: EntryHeader
+    body: bytes
+    end: int
+
+
+class ByteStore(ABC):
+    """Named blobs of derived data that a backend keeps beside its log (snapshots, trees).
+
+    Only ever a cache: whoever reads a blob checks it against the log before using it, and a
+    blob that cannot be read or written costs only a rebuild.
+    """
+
+    @abstractmethod
+    def get(self, name: str) -> bytes | None:
+        """The blob called ``name``, or None when there is none (or it cannot be read)."""
+
+    @abstractmethod
+    def put(self, name: str, data: bytes) -> None:
+        """Store ``data`` as ``name``, replacing it whole or not at all; failures are ignored."""
+
+    @abstractmethod
+    def remove(self, name: str) -> None:
+        """Forget ``name`` (nothing when it is not there)."""
+
+
+class MemoryBytes(ByteStore):
+    """A byte store in a dict (for logs held in memory)."""
+
+    def __init__(self) -> None:
+        self._blobs: dict[str, bytes] = {}
+
+    def get(self, name: str) -> bytes | None:
+        return self._blobs.get(name)
+
+    def put(self, name: str, data: bytes) -> None:
+        self._blobs[name] = bytes(data)
+
+    def remove(self, name: str) -> None:
+        self._blobs.pop(name, None)
 
 
 @attrs.frozen(slots=True, hash=False)
@@ -82,28 +141,37 @@ class Entry:
         return structure_record(self.document)
 
 
-def _as_of_filter(as_of: AsOf) -> tuple[int | None, str | None]:
+def as_of_bounds(as_of: AsOf) -> tuple[int | None, str | None]:
+    """A point of the log as (last sequence number, last record time); None for no bound.
+
+    Raises :class:`~fonds.problems.ArgumentError` (argument ``as_of``) for anything else.
+    """
     if as_of is None:
         return None, None
-    if isinstance(as_of, int):
+    if isinstance(as_of, datetime):
+        moment = as_of
+    elif isinstance(as_of, bool) or not isinstance(as_of, int | str):
+        raise ArgumentError("as_of", as_of, _AS_OF_EXPECTED)
+    elif isinstance(as_of, int):
         if as_of < 0:
-            raise UsageError(f"--as-of {as_of}: a sequence number is 0 or more")
+            raise ArgumentError("as_of", as_of, "a sequence number is 0 or more")
         return as_of, None
-    text = as_of.strip()
-    if text.isdigit():
-        return int(text), None
-    from datetime import UTC, datetime
-
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"--as-of {as_of!r}: expected a sequence number or a record time "
-            "such as 2026-11-24T12:00:00Z"
-        ) from None
+    else:
+        text = as_of.strip()
+        if text.isascii() and text.isdigit():
+            if len(text) > 18:
+                raise ArgumentError("as_of", as_of, "a sequence number this large is no entry")
+            return int(text), None
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ArgumentError("as_of", as_of, _AS_OF_EXPECTED) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return None, moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_AS_OF_EXPECTED = "expected a sequence number or a record time such as 2026-11-24T12:00:00Z"
 
 
 class LogStore(ABC):
@@ -113,11 +181,17 @@ class LogStore(ABC):
     location: str
     vocabulary: Vocabulary
     vocabulary_hash: str
+    #: Derived data the backend keeps for this log (view snapshots, ...); only ever a cache.
+    cache: ByteStore
 
     # -- storage primitives, one set per backend ---------------------------------------
     @abstractmethod
     def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
         """Complete stored lines (no newline) from ``position``, each with the position after it."""
+
+    @abstractmethod
+    def _line_between(self, start: int, end: int) -> bytes:
+        """The stored line of the entry between two positions (without its newline)."""
 
     @abstractmethod
     def _last_line(self) -> tuple[bytes, int] | None:
@@ -141,6 +215,7 @@ class LogStore(ABC):
 
     # -- reading -----------------------------------------------------------------------
     def head(self) -> Head | None:
+        """The last entry, or None for an empty log."""
         last = self._last_line()
         if last is None:
             return None
@@ -154,8 +229,9 @@ class LogStore(ABC):
         return Head(header.seq, header.hash, header.time, position)
 
     def entries(self, as_of: AsOf = None, *, start: int = 0) -> Iterator[Entry]:
-        """Entries in log order, the chain checked as they are read (a trusted load)."""
-        stop_seq, stop_time = _as_of_filter(as_of)
+        """Entries in log order after position ``start``, up to ``as_of``, the chain checked as
+        they are read (a trusted load)."""
+        stop_seq, stop_time = as_of_bounds(as_of)
         for entry, _position in self._checked(start):
             if stop_seq is not None and entry.seq > stop_seq:
                 return
@@ -164,11 +240,22 @@ class LogStore(ABC):
             yield entry
 
     def records(self, as_of: AsOf = None) -> Iterator[Record]:
+        """The records, as typed values, in log order up to ``as_of``."""
         for entry in self.entries(as_of):
             yield entry.record
 
-    def _scan(self, position: int = 0) -> Iterator[tuple[EntryHeader, bytes, int]]:
-        """Stored entries from ``position`` as header, record bytes and the position after,
+    def record_bytes(self, start: int, end: int) -> bytes:
+        """The canonical bytes of the record stored between two positions (those a scan
+        gave: the end of the entry before, and its own end)."""
+        return record_body(self._line_between(start, end))
+
+    def find(self, record_id: str, as_of: AsOf = None) -> list[Entry]:
+        """The entries whose record hash is, or starts with, ``record_id`` (a full hash or a
+        prefix of it), up to ``as_of``."""
+        return [entry for entry in self.entries(as_of) if entry.id.startswith(record_id)]
+
+    def scan(self, position: int = 0) -> Iterator[ScannedEntry]:
+        """Stored entries after ``position`` as header, record bytes and the position after,
         the chain checked over the stored bytes; nothing is decoded.
 
         This is the trusted load's inner loop: it works on byte slices at the header's fixed
@@ -204,7 +291,7 @@ class LogStore(ABC):
             if sha(canonical.encode()).hexdigest() != header.hash:
                 self._fault(number, position, "entry-hash-mismatch",
                             f"entry {seq}: the header does not match its hash")  # fmt: skip
-            yield header, body, after
+            yield ScannedEntry(header, body, after)
             prev, prev_time, expected = header.hash, time, seq + 1
 
     def _fault(self, number: int, position: int, code: str, message: str) -> NoReturn:
@@ -213,7 +300,7 @@ class LogStore(ABC):
 
     def _checked(self, position: int = 0) -> Iterator[tuple[Entry, int]]:
         loads = orjson.loads
-        for header, body, after in self._scan(position):
+        for header, body, after in self.scan(position):
             entry = Entry(
                 header.seq, header.time, header.prev, header.vocab, header.id, header.hash,
                 loads(body),
@@ -235,8 +322,8 @@ class LogStore(ABC):
         start = 0
         if covered is not None and covered[0] < head.seq:
             start = covered[2]
-            first = next(self._lines(start), None)
-            if first is None or split_line(first[0])[0].prev != covered[1]:
+            first = next(self.scan(start), None)
+            if first is None or first.header.prev != covered[1]:
                 start = 0
         if start == 0:
             index.reset()
@@ -328,7 +415,7 @@ class LogStore(ABC):
         replay = LogIndex(None) if deep else None
         try:
             if replay is None:
-                for header, _body, _after in self._scan(0):
+                for header, _body, _after in self.scan(0):
                     last = header
             else:
                 for entry, after in self._checked(0):

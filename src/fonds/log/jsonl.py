@@ -13,11 +13,13 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from fonds.log.base import LogStore, vocabulary_hash
+from fonds.log.base import ByteStore, LogStore, vocabulary_hash
+from fonds.log.chain import record_body
 from fonds.log.index import LogIndex
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
-from fonds.problems import Problem, UsageError
+from fonds.problems import NoLogError, Problem, UsageError
 
 __all__ = ["LOG_FILE", "VOCABULARY_FILE", "JsonlLog"]
 
@@ -26,6 +28,37 @@ VOCABULARY_FILE = "vocabulary.json"
 JOURNAL_FILE = ".log.jsonl.pending"
 CACHE_DIR = ".fonds-cache"
 _TAIL_CHUNK = 1 << 16
+
+
+class FolderBytes(ByteStore):
+    """Blobs as files in the log's cache folder, each replaced whole (write, then rename)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, name: str) -> Path:
+        if not name or "/" in name or name.startswith("."):
+            raise ValueError(f"{name!r}: not a cache name")
+        return self.folder / name
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            return self._path(name).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, name: str, data: bytes) -> None:
+        path = self._path(name)
+        temporary = path.with_name(f".{name}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            temporary.replace(path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a cache that cannot be written: slower next time
+
+    def remove(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
 
 
 class JsonlLog(LogStore):
@@ -38,10 +71,7 @@ class JsonlLog(LogStore):
         self.path = directory / LOG_FILE
         self._journal = directory / JOURNAL_FILE
         if not self.path.is_file():
-            raise UsageError(
-                f"{directory}: no fonds log here (expected {LOG_FILE}); "
-                "create one with `fonds init`"
-            )
+            raise NoLogError(str(directory), f"expected {LOG_FILE}")
         vocab_path = directory / VOCABULARY_FILE
         try:
             data = vocab_path.read_bytes()
@@ -54,7 +84,9 @@ class JsonlLog(LogStore):
         except (VocabularyError, ValueError) as exc:
             raise UsageError(f"{vocab_path}: {exc}") from None
         self.vocabulary_hash = vocabulary_hash(data)
+        self.cache = FolderBytes(directory / CACHE_DIR)
         self._index: LogIndex | None = None
+        self._mapped: Any = None
 
     @classmethod
     def init(cls, directory: Path, vocabulary: bytes | None = None) -> JsonlLog:
@@ -94,6 +126,27 @@ class JsonlLog(LogStore):
                 return  # a torn last line is not an entry; _integrity_problems reports it
             yield data[start:stop], position + stop + 1
             start = stop + 1
+
+    def _line_between(self, start: int, end: int) -> bytes:
+        return bytes(self._map(end)[start : end - 1])
+
+    def record_bytes(self, start: int, end: int) -> bytes:
+        # the views read records back one by one: a slice of the mapped file, no copy of the line
+        return record_body(self._map(end)[start : end - 1])
+
+    def _map(self, end: int) -> Any:
+        """The log's bytes up to at least ``end``, mapped rather than read (remapped once the
+        file has grown past the mapping)."""
+        mapped = self._mapped
+        if mapped is None or len(mapped) < end:
+            import mmap
+
+            with self.path.open("rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                if size < end:
+                    raise LookupError(f"{self.path}: no entry ends at byte {end}")
+                mapped = self._mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return mapped
 
     def _last_line(self) -> tuple[bytes, int] | None:
         limit = self._limit()

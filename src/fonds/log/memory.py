@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from fonds.log.base import LogStore, vocabulary_hash
+from fonds.log.base import LogStore, MemoryBytes, vocabulary_hash
 from fonds.log.index import LogIndex
 from fonds.model.vocabulary import Vocabulary, default_vocabulary_bytes
 from fonds.problems import Problem
@@ -18,6 +18,8 @@ __all__ = ["MemoryLog"]
 
 
 class MemoryLog(LogStore):
+    """A log in a list; ``vocabulary`` is the vocabulary file's bytes (the default when None)."""
+
     def __init__(self, vocabulary: bytes | None = None) -> None:
         import orjson
 
@@ -28,10 +30,14 @@ class MemoryLog(LogStore):
         self.stored: list[bytes] = []
         self._lock = threading.Lock()
         self._index = LogIndex(None)
+        self.cache = MemoryBytes()
 
     def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
         for number in range(position, len(self.stored)):
             yield self.stored[number], number + 1
+
+    def _line_between(self, start: int, end: int) -> bytes:
+        return self.stored[end - 1]
 
     def _last_line(self) -> tuple[bytes, int] | None:
         return (self.stored[-1], len(self.stored)) if self.stored else None

@@ -85,8 +85,15 @@ class Kind:
     citations: str | None
     targets: tuple[str, ...]
     summary: str
+    # derived once, read for every record a fold or a validation meets
     about_single: tuple[str, ...] = attrs.field(init=False)
     about_lists: tuple[str, ...] = attrs.field(init=False)
+    #: Whether a record of this kind declares an entity (it has an ``id``).
+    entity: bool = attrs.field(init=False)
+    #: Whether a record of this kind corrects other records (supersede, retract).
+    correction: bool = attrs.field(init=False)
+    #: The date that places a record of this kind on a timeline, if it has one.
+    timeline_date: DateField | None = attrs.field(init=False)
 
     @about_single.default
     def _about_single(self) -> tuple[str, ...]:
@@ -96,19 +103,16 @@ class Kind:
     def _about_lists(self) -> tuple[str, ...]:
         return tuple(r.field for r in self.references if r.about and r.many)
 
-    @property
-    def entity(self) -> bool:
-        """Whether a record of this kind declares an entity (it has an ``id``)."""
+    @entity.default
+    def _entity(self) -> bool:
         return any(r.declares for r in self.references)
 
-    @property
-    def correction(self) -> bool:
-        """Whether a record of this kind corrects other records (supersede, retract)."""
+    @correction.default
+    def _correction(self) -> bool:
         return bool(self.targets)
 
-    @property
-    def timeline_date(self) -> DateField | None:
-        """The date that places a record of this kind on a timeline, if it has one."""
+    @timeline_date.default
+    def _timeline_date(self) -> DateField | None:
         return next((d for d in self.dates if d.timeline), None)
 
     def about(self, document: Mapping[str, Any]) -> list[str]:
@@ -279,6 +283,11 @@ class KindTable:
     def registered_schema(self, name: str) -> Mapping[str, Any] | None:
         """The schema given to :meth:`register` for ``name``; None for a built-in kind."""
         return self._schemas.get(name)
+
+    @property
+    def by_name(self) -> Mapping[str, Kind]:
+        """Every kind by name (a live view: a kind registered later appears in it)."""
+        return self._kinds
 
     def __getitem__(self, name: str) -> Kind:
         return self._kinds[name]

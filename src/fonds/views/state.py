@@ -3,58 +3,55 @@
 The log is the document store: the state keeps, per entry, where its record lies (so a view
 decodes only the records it shows) and indexes by entity, by source and by historical date.
 Corrections are kept with their own sequence number, so one state answers "as of N" for every
-N: a correction counts only when its sequence is within N. A snapshot of the state, keyed by
-the log head it covers, is kept in the log's cache; a later call loads it and folds only the
-entries appended since.
+N: a correction counts only when its sequence is within N. What a record is about, whether it
+declares an entity and which date places it on a timeline come from the kinds table.
+
+A snapshot of the state is kept in the log's byte store (:attr:`LogStore.cache`), keyed by the
+log head it covers; a later call loads it and folds only the entries appended since. The
+snapshot is data only (arrays and text, read with ``struct``, ``array`` and ``orjson``: nothing
+in it can run), carries a SHA-256 of its contents, and is used only when its head is the log's
+head or the entry just before the ones it lacks; anything else is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
-import pickle
+import hashlib
+import struct
+import sys
 from array import array
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import attrs
 import orjson
 
 from fonds.gcpause import gc_paused
-from fonds.log.base import Entry, LogStore, _as_of_filter
-from fonds.log.chain import record_body, split_line
+from fonds.log.base import AsOf, Entry, LogStore, ScannedEntry, as_of_bounds
 from fonds.model.dates import date_bounds
+from fonds.model.kinds import KINDS
+from fonds.problems import LogIntegrityError
 
-__all__ = ["Correction", "ViewState", "load_state"]
+__all__ = ["SNAPSHOT", "Correction", "ViewState", "load_state"]
 
-_SNAPSHOT_VERSION = 5
-_DATED_KINDS = frozenset({"event", "participation", "quotation", "attribute", "relation"})
-_ENTITY_KINDS = frozenset({"person", "place", "event", "source", "agent"})
+SNAPSHOT = "views.snapshot"
+"""The name of the views' snapshot in the log's byte store."""
+_SNAPSHOT_MAGIC = b"fonds-view-state\n"
+_SNAPSHOT_VERSION = 6
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
+_KINDS = KINDS.by_name
 
 
 @attrs.frozen(slots=True)
 class Correction:
+    """A supersession or retraction of an entry: its own sequence number, kind, the
+    replacement's sequence number (a supersession's) and the reason."""
+
     seq: int
     kind: str  # "supersede" or "retract"
     replacement: int | None
     reason: str
-
-
-# The fields holding the entity ids a record is about, by kind (not its sources or recorder).
-_MENTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "person": (("id",), ()),
-    "place": (("id",), ()),
-    "agent": (("id",), ()),
-    "event": (("id",), ("places",)),
-    "source": (("id", "part_of"), ()),
-    "participation": (("person", "event", "place"), ()),
-    "quotation": (("speaker", "event"), ("addressees",)),
-    "attribute": (("subject", "place"), ()),
-    "relation": (("subject", "object"), ()),
-    "passage": (("source",), ()),
-}
-_NO_FIELDS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
@@ -68,13 +65,8 @@ def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
         index[key] = [*found, seq]
 
 
-def _mentions(document: Mapping[str, Any]) -> list[str]:
-    """The entity ids a record is about, each once, in field order."""
-    single, lists = _MENTION_FIELDS.get(document["kind"], _NO_FIELDS)
-    found = [document[f] for f in single if f in document]
-    for field in lists:
-        found.extend(document.get(field, ()))
-    return found if len(found) < 2 else list(dict.fromkeys(found))
+# kept for queries.py until it reads the kinds table itself
+_mentions = KINDS.about
 
 
 class ViewState:
@@ -101,13 +93,12 @@ class ViewState:
         self._dated_sorted = True
         # dated entries grouped by the magnitude of their span, each group sorted (derived)
         self._buckets: list[tuple[int, list[tuple[int, int, int]]]] | None = None
-        self._documents: dict[int, Mapping[str, Any]] = {}
-        self._reader: Any = None
+        self._reader: Callable[[int, int], bytes] | None = None
 
     # -- folding -----------------------------------------------------------------------
-    def apply(self, entry: Entry, span: tuple[int, int] = (0, 0), keep: bool = False) -> None:
-        """Fold one entry in; ``keep`` holds its document in memory (logs without a file)."""
-        self.fold(entry.seq, entry.time, entry.id, entry.hash, entry.document, span, keep)
+    def apply(self, entry: Entry, span: tuple[int, int] = (0, 0)) -> None:
+        """Fold one entry in, stored between the positions ``span``."""
+        self.fold(entry.seq, entry.time, entry.id, entry.hash, entry.document, span)
 
     def fold(
         self,
@@ -117,32 +108,35 @@ class ViewState:
         entry_hash: str,
         document: Mapping[str, Any],
         span: tuple[int, int] = (0, 0),
-        keep: bool = False,
     ) -> None:
+        """Fold one entry in (its header fields and decoded record)."""
         kind = document["kind"]
+        spec = _KINDS[kind]
         self._ids += bytes.fromhex(record_id)
         self.kinds.append(kind)
         self._times += time.encode()
         self._ends.append(span[1])
         if self._seq_of is not None:
             self._seq_of[record_id] = seq
-        if keep:
-            self._documents[seq] = document
-        if kind in _ENTITY_KINDS:
+        if spec.entity:
             _add(self.declarations, document["id"], seq)
-        for entity in _mentions(document):
+        for entity in spec.about(document):
             _add(self.mentions, entity, seq)
-        for citation in document.get("citations", ()):
-            _add(self.citing, citation["source"], seq)
-        if kind in ("supersede", "retract"):
+        if spec.citations is not None:
+            for citation in document.get(spec.citations, ()):
+                _add(self.citing, citation["source"], seq)
+        if spec.correction:
             target = self.seq_of.get(document["target"])
-            replacement = self.seq_of.get(document["replacement"]) if kind == "supersede" else None
+            replaced_by = document.get("replacement")
+            replacement = self.seq_of.get(replaced_by) if replaced_by is not None else None
             if target is not None:
                 self.corrections.setdefault(target, []).append(
                     Correction(seq, kind, replacement, document["reason"])
                 )
-        if kind in _DATED_KINDS and "date" in document:
-            bounds = date_bounds(document["date"], document.get("calendar"))
+        when = spec.timeline_date
+        if when is not None and when.field in document:
+            calendar = document.get(when.calendar) if when.calendar else None
+            bounds = date_bounds(document[when.field], calendar)
             if bounds is not None:
                 self.dated.append((bounds[0], bounds[1], seq))
                 self._dated_sorted = False
@@ -199,9 +193,11 @@ class ViewState:
 
     # -- per entry ---------------------------------------------------------------------
     def record_id(self, seq: int) -> str:
+        """The record hash of entry ``seq``."""
         return self._ids[32 * seq : 32 * seq + 32].hex()
 
     def time(self, seq: int) -> str:
+        """The record time of entry ``seq``."""
         return self._times[_TIME_WIDTH * seq : _TIME_WIDTH * seq + _TIME_WIDTH].decode()
 
     @property
@@ -214,23 +210,22 @@ class ViewState:
 
     # -- reading records ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
-        kept = self._documents.get(seq)
-        if kept is not None:
-            return kept
-        start, end = self._ends[seq - 1], self._ends[seq]
+        """The record of entry ``seq``, read back from the log and decoded."""
         if self._reader is None:
-            raise LookupError(f"entry {seq}: no document store attached")
-        document: Mapping[str, Any] = orjson.loads(record_body(self._reader[start : end - 1]))
+            raise LookupError(f"entry {seq}: no log attached")
+        document: Mapping[str, Any] = orjson.loads(
+            self._reader(self._ends[seq - 1], self._ends[seq])
+        )
         return document
 
-    def attach(self, data: bytes | None) -> None:
-        """Give the state the log's bytes to decode records from."""
-        self._reader = data
+    def attach(self, reader: Callable[[int, int], bytes]) -> None:
+        """Give the state the call that reads a record's bytes between two log positions."""
+        self._reader = reader
 
     # -- as of -------------------------------------------------------------------------
-    def limit(self, as_of: object = None) -> int:
+    def limit(self, as_of: AsOf = None) -> int:
         """The last sequence number visible as of a point (a sequence number or a time)."""
-        stop_seq, stop_time = _as_of_filter(as_of)  # type: ignore[arg-type]
+        stop_seq, stop_time = as_of_bounds(as_of)
         if stop_seq is not None:
             return min(stop_seq, self.head_seq)
         if stop_time is not None:
@@ -263,58 +258,177 @@ class ViewState:
 
     # -- snapshots ---------------------------------------------------------------------
     def to_bytes(self) -> bytes:
+        """The state as a snapshot: data only, checksummed, keyed by the head it covers."""
         self.dated_in_order()
-        derived = ("_reader", "_seq_of", "_buckets")
-        payload = {k: v for k, v in self.__dict__.items() if k not in derived}
-        with gc_paused():
-            return pickle.dumps((_SNAPSHOT_VERSION, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        names = sorted({*self.kinds[1:]})
+        code = {name: index for index, name in enumerate(names)}
+        sections: dict[str, bytes] = {
+            "ids": bytes(self._ids),
+            "times": bytes(self._times),
+            "ends": self._ends.tobytes(),
+            "kinds": bytes(code[kind] for kind in self.kinds[1:]),
+            "dated": array("q", (v for entry in self.dated for v in entry)).tobytes(),
+            "corrections": orjson.dumps(
+                [
+                    [target, c.seq, c.kind, c.replacement, c.reason]
+                    for target, found in sorted(self.corrections.items())
+                    for c in found
+                ]
+            ),
+        }
+        for name, index in (
+            ("declarations", self.declarations),
+            ("mentions", self.mentions),
+            ("citing", self.citing),
+        ):
+            keys, counts, flat = _pack_index(index)
+            sections[f"{name}.keys"], sections[f"{name}.counts"] = keys, counts
+            sections[f"{name}.seqs"] = flat
+        payload = b"".join(sections.values())
+        offsets: dict[str, list[int]] = {}
+        at = 0
+        for name, data in sections.items():
+            offsets[name] = [at, len(data)]
+            at += len(data)
+        meta = orjson.dumps(
+            {
+                "version": _SNAPSHOT_VERSION,
+                "byteorder": sys.byteorder,
+                "head_seq": self.head_seq,
+                "head_hash": self.head_hash,
+                "position": self.position,
+                "kind_names": names,
+                "sections": offsets,
+                "sha256": hashlib.sha256(payload).hexdigest(),
+            }
+        )
+        return _SNAPSHOT_MAGIC + struct.pack(">I", len(meta)) + meta + payload
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ViewState | None:
+        """The state in a snapshot; None for anything that is not a whole, intact snapshot of
+        this version (garbage, another format, a truncated or altered file)."""
         try:
             with gc_paused():
-                version, payload = pickle.loads(data)
-            state_version_ok = (
-                version == _SNAPSHOT_VERSION
-            )  # our own cache file, in the log's directory
-        except Exception:
+                return _read_snapshot(cls(), data)
+        except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError):
             return None
-        if not state_version_ok:
-            return None
-        state = cls()
-        state.__dict__.update(payload)
-        state._seq_of = None
-        return state
+
+
+def _pack_index(index: Mapping[str, Sequence[int]]) -> tuple[bytes, bytes, bytes]:
+    keys = "\n".join(index).encode()
+    counts = array("I", (len(seqs) for seqs in index.values()))
+    flat = array("q")
+    for seqs in index.values():
+        flat.extend(seqs)
+    return keys, counts.tobytes(), flat.tobytes()
+
+
+def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> dict[str, Sequence[int]]:
+    names = keys.decode().split("\n") if keys else []
+    sizes, seqs = array("I"), array("q")
+    sizes.frombytes(counts)
+    seqs.frombytes(flat)
+    if len(names) != len(sizes) or sum(sizes) != len(seqs):
+        raise ValueError("index sections disagree")
+    if seqs and (min(seqs) < 1 or max(seqs) > top):
+        raise ValueError("index names entries the snapshot does not cover")
+    index: dict[str, Sequence[int]] = {}
+    at = 0
+    for name, size in zip(names, sizes, strict=True):
+        index[name] = tuple(seqs[at : at + size])
+        at += size
+    return index
+
+
+def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
+    if not data.startswith(_SNAPSHOT_MAGIC):
+        return None
+    at = len(_SNAPSHOT_MAGIC)
+    (meta_length,) = struct.unpack_from(">I", data, at)
+    meta: dict[str, Any] = orjson.loads(data[at + 4 : at + 4 + meta_length])
+    payload = memoryview(data)[at + 4 + meta_length :]
+    if meta["version"] != _SNAPSHOT_VERSION or meta["byteorder"] != sys.byteorder:
+        return None
+    if hashlib.sha256(payload).hexdigest() != meta["sha256"]:
+        return None
+
+    def section(name: str) -> bytes:
+        offset, length = meta["sections"][name]
+        if offset < 0 or length < 0 or offset + length > len(payload):
+            raise ValueError(f"section {name} lies outside the snapshot")
+        return bytes(payload[offset : offset + length])
+
+    top = int(meta["head_seq"])
+    names = [str(name) for name in meta["kind_names"]]
+    if top < 0 or any(name not in _KINDS for name in names):
+        return None
+    ids, times, ends, codes = section("ids"), section("times"), array("q"), section("kinds")
+    ends.frombytes(section("ends"))
+    if not (len(ids) == 32 * (top + 1) and len(times) == _TIME_WIDTH * (top + 1)):
+        return None
+    if len(ends) != top + 1 or len(codes) != top:
+        return None
+    state.head_seq, state.head_hash = top, str(meta["head_hash"])
+    state.position = int(meta["position"])
+    state._ids, state._times, state._ends = bytearray(ids), bytearray(times), ends
+    state.kinds = ["", *(names[code] for code in codes)]
+    state._seq_of = None
+    dated = array("q")
+    dated.frombytes(section("dated"))
+    state.dated = [(dated[i], dated[i + 1], dated[i + 2]) for i in range(0, len(dated), 3)]
+    state._dated_sorted = True
+    for target, seq, kind, replacement, reason in orjson.loads(section("corrections")):
+        state.corrections.setdefault(int(target), []).append(
+            Correction(int(seq), str(kind), replacement, str(reason))
+        )
+    state.declarations = _unpack_index(
+        section("declarations.keys"), section("declarations.counts"),
+        section("declarations.seqs"), top,
+    )  # fmt: skip
+    state.mentions = _unpack_index(
+        section("mentions.keys"), section("mentions.counts"), section("mentions.seqs"), top
+    )
+    state.citing = _unpack_index(
+        section("citing.keys"), section("citing.counts"), section("citing.seqs"), top
+    )
+    return state
 
 
 def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
-    """The folded state of ``log`` at its head: from the snapshot, brought up to date."""
-    from fonds.log.jsonl import CACHE_DIR, JsonlLog
+    """The folded state of ``log`` at its head: from the snapshot, brought up to date.
 
-    if not isinstance(log, JsonlLog):
-        state = ViewState()
-        with gc_paused():
-            for entry in log.entries():
-                state.apply(entry, keep=True)
-            state.seal()
-        return state
-    snapshot_path = log.directory / CACHE_DIR / "views.pickle"
+    The snapshot is used only when it covers the log's own head, or an earlier entry that the
+    rest of the log still follows; otherwise the state is folded from the first entry.
+    """
     head = log.head()
-    cached = _read_snapshot(snapshot_path) if use_snapshot else None
+    cached = None
+    if use_snapshot and head is not None:
+        data = log.cache.get(SNAPSHOT)
+        cached = ViewState.from_bytes(data) if data else None
     state, start = ViewState(), 0
+    pending: Iterator[ScannedEntry] = iter(())
     if cached is not None and head is not None:
-        if cached.head_seq == head.seq and cached.head_hash == head.hash:
+        if (cached.head_seq, cached.head_hash, cached.position) == (
+            head.seq, head.hash, head.position,
+        ):  # fmt: skip
             state, start = cached, cached.position
         elif cached.head_seq < head.seq:
-            # only if the snapshot's head is still the entry before the ones it lacks
-            following = next(log._lines(cached.position), None)
-            if following is not None and split_line(following[0])[0].prev == cached.head_hash:
+            scanning = log.scan(cached.position)
+            following = _first(scanning)
+            if (
+                following is not None
+                and following.header.seq == cached.head_seq + 1
+                and following.header.prev == cached.head_hash
+            ):
+                # the log goes on from the snapshot's head: fold only what follows it
                 state, start = cached, cached.position
+                pending = chain([following], scanning)
     if head is not None and state.head_seq != head.seq:
         position, folded_from = start, state.head_seq
         loads = orjson.loads
         with gc_paused():
-            for header, body, after in log._scan(start):
+            for header, body, after in pending if start else log.scan(0):
                 state.fold(header.seq, header.time, header.id, header.hash, loads(body),
                            (position, after))  # fmt: skip
                 position = after
@@ -322,34 +436,15 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         state.position = position
         # a few new entries are cheaper to fold again next time than to re-save the snapshot
         if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
-            _write_snapshot(snapshot_path, state)
-    state.attach(_map(log.path) if head is not None else b"")
+            log.cache.put(SNAPSHOT, state.to_bytes())
+    state.attach(log.record_bytes)
     return state
 
 
-def _map(path: Path) -> Any:
-    """The log's bytes, mapped rather than read: a view decodes only what it shows."""
-    import mmap
-
-    with path.open("rb") as handle:
-        if handle.seek(0, 2) == 0:
-            return b""
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-
-
-def _read_snapshot(path: Path) -> ViewState | None:
+def _first(scanning: Iterator[ScannedEntry]) -> ScannedEntry | None:
+    """The first entry of a scan, or None when there is none or it cannot be read there (a
+    snapshot's position that no longer falls between two entries)."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        return next(scanning, None)
+    except (LogIntegrityError, OSError, LookupError):
         return None
-    return ViewState.from_bytes(data)
-
-
-def _write_snapshot(path: Path, state: ViewState) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(state.to_bytes())
-        temporary.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written is only a slower next call
