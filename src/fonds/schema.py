@@ -18,7 +18,7 @@ import orjson
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
-from fonds.model.records import RECORD_KINDS
+from fonds.model.kinds import KINDS
 
 __all__ = [
     "SchemaFailure",
@@ -33,12 +33,16 @@ _FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
 def _schema_names() -> list[str]:
-    return ["defs", "record", *RECORD_KINDS]
+    return ["defs", "record", *(k for k in KINDS.names if KINDS.registered_schema(k) is None)]
 
 
 @functools.cache
 def load_schema(name: str) -> Mapping[str, Any]:
-    """One schema document by name (``person``, ``defs``, ``record``, ...)."""
+    """One schema document by name (``person``, ``defs``, ``record``, ...); a kind registered
+    at run time brings its own."""
+    registered = KINDS.registered_schema(name)
+    if registered is not None:
+        return registered
     text = resources.files("fonds").joinpath(f"schemas/{name}.schema.json").read_bytes()
     loaded: dict[str, Any] = orjson.loads(text)
     return loaded

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from fonds.log import JsonlLog
-from fonds.model.records import RECORD_KINDS
+from fonds.model import RECORD_KINDS
 from tests.helpers import run_cli
 
 

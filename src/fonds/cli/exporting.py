@@ -123,7 +123,7 @@ def export(
     elif export_format == "md":
         data = markdown_report(selection, Formatter(style), heading).encode()
     else:
-        source = log_dir.resolve().name
+        source = Path(log.location).resolve().name
         lede = f"{len(selection.facts)} facts from the log “{source}”, cited in the {style} style."
         data = html_report(selection, Formatter(style), heading, lede).encode()
     write_atomically(data, out)

@@ -11,13 +11,13 @@ import attrs
 import click
 import orjson
 
-from fonds.cli.common import emit_bytes, error_line, format_option, log_option, open_log
+from fonds.cli.common import emit_bytes, error_line, existing_log, format_option, log_option
 from fonds.cli.core import print_problems
 from fonds.importers.page import import_page
 from fonds.importers.sheet import column_for, read_sheet, template
 from fonds.importers.sheet import lines as sheet_lines
 from fonds.log.jsonl import LOG_FILE
-from fonds.model.records import RECORD_KINDS
+from fonds.model import RECORD_KINDS
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
 from fonds.validate import validate_lines
@@ -153,7 +153,7 @@ def csv_sheet(
     kind: str,
     out: Path | None,
     recorded_by: str | None,
-    log_dir: Path,
+    log_dir: str,
     output_format: str,
 ) -> None:
     """Turn a spreadsheet (CSV, one record a row) into a contribution; all rows or nothing.
@@ -165,8 +165,9 @@ def csv_sheet(
     valid: list[dict[str, object]] = []
     if result.records:
         rows = list(sheet_lines(sheet, result))
-        if (log_dir / LOG_FILE).is_file():
-            report = open_log(log_dir).validate(rows)
+        log = existing_log(log_dir)
+        if log is not None:
+            report = log.validate(rows)
         else:
             report = validate_lines(rows, default_vocabulary(), None)
         problems.extend(

@@ -1,10 +1,10 @@
 """Pure values: record kinds, citations, ids, dates and the vocabulary."""
 
+from fonds.model.canonical import canonical_bytes, record_hash
 from fonds.model.convert import StructureError, structure_record, unstructure_record
+from fonds.model.kinds import KINDS, Kind, KindTable
 from fonds.model.records import (
-    ENTITY_KINDS,
-    RECORD_CLASSES,
-    RECORD_KINDS,
+    BUILT_IN_KINDS,
     SCHEMA_VERSION,
     Agent,
     Assertion,
@@ -29,8 +29,17 @@ from fonds.model.records import (
     Supersede,
 )
 
+RECORD_CLASSES = {kind.name: kind.cls for kind in KINDS}
+"""The built-in record classes by kind (``KINDS`` also holds kinds registered later)."""
+RECORD_KINDS = KINDS.names
+"""The built-in kinds' names."""
+ENTITY_KINDS = KINDS.entity_kinds
+"""The built-in kinds that declare entities."""
+
 __all__ = [
+    "BUILT_IN_KINDS",
     "ENTITY_KINDS",
+    "KINDS",
     "RECORD_CLASSES",
     "RECORD_KINDS",
     "SCHEMA_VERSION",
@@ -42,6 +51,8 @@ __all__ = [
     "Entity",
     "Event",
     "ExternalId",
+    "Kind",
+    "KindTable",
     "Label",
     "Locator",
     "Name",
@@ -56,6 +67,8 @@ __all__ = [
     "Source",
     "StructureError",
     "Supersede",
+    "canonical_bytes",
+    "record_hash",
     "structure_record",
     "unstructure_record",
 ]

@@ -13,8 +13,8 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from fonds.model.kinds import KINDS
 from fonds.model.records import (
-    RECORD_CLASSES,
     ExternalId,
     ExternalIds,
     Label,
@@ -77,9 +77,10 @@ def unstructure_record(record: Record) -> dict[str, Any]:
 def structure_record(document: Mapping[str, Any]) -> Record:
     """The record value of a schema-valid document; :class:`StructureError` otherwise."""
     kind = document.get("kind")
-    cls = RECORD_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
+    spec = KINDS.get(kind)
+    if spec is None:
         raise StructureError("/kind", f"unknown record kind {kind!r}")
+    cls = spec.cls
     fields = {k: v for k, v in document.items() if k != "kind"}
     try:
         record: Record = _converter.structure(fields, cls)

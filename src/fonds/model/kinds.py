@@ -22,20 +22,7 @@ from typing import Any
 import attrs
 
 from fonds.model.fields import META
-from fonds.model.records import (
-    Agent,
-    Attribute,
-    Event,
-    Participation,
-    Passage,
-    Person,
-    Place,
-    Quotation,
-    Relation,
-    Retract,
-    Source,
-    Supersede,
-)
+from fonds.model.records import BUILT_IN_KINDS
 
 __all__ = ["KINDS", "DateField", "Kind", "KindTable", "Reference", "TermField"]
 
@@ -315,8 +302,5 @@ class KindTable:
         return prefix if prefix in self.entity_kinds else None
 
 
-KINDS = KindTable(
-    (Person, Place, Agent, Event, Source, Participation, Quotation, Attribute, Relation, Passage,
-     Supersede, Retract)
-)  # fmt: skip
+KINDS = KindTable(BUILT_IN_KINDS)
 """The record kinds; the single source of what each kind means."""

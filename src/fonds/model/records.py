@@ -291,22 +291,18 @@ Assertion: TypeAlias = Participation | Quotation | Attribute | Relation | Passag
 Correction: TypeAlias = Supersede | Retract
 Record: TypeAlias = Entity | Assertion | Correction
 
-RECORD_CLASSES: dict[str, type[Record]] = {
-    cls.kind: cls
-    for cls in (
-        Person,
-        Place,
-        Agent,
-        Event,
-        Source,
-        Participation,
-        Quotation,
-        Attribute,
-        Relation,
-        Passage,
-        Supersede,
-        Retract,
-    )
-}
-ENTITY_KINDS = frozenset({"person", "place", "agent", "event", "source"})
-RECORD_KINDS = tuple(RECORD_CLASSES)
+BUILT_IN_KINDS: tuple[type[Record], ...] = (
+    Person,
+    Place,
+    Agent,
+    Event,
+    Source,
+    Participation,
+    Quotation,
+    Attribute,
+    Relation,
+    Passage,
+    Supersede,
+    Retract,
+)
+"""The record classes fonds ships, in the order they are listed to users."""

@@ -16,6 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import attrs
 
 from fonds.gcpause import gc_paused
+from fonds.log.base import AsOf
 from fonds.model.dates import DateError, date_bounds, parse_date
 from fonds.model.dates import format_date as _format_date
 from fonds.model.vocabulary import Vocabulary
@@ -106,7 +107,7 @@ def _dated(text: str, calendar: str) -> Mapping[str, Any]:
 class Query:
     """The views of one state, as of one point of the log (read-only, so lookups are kept)."""
 
-    def __init__(self, state: ViewState, vocabulary: Vocabulary, as_of: object = None) -> None:
+    def __init__(self, state: ViewState, vocabulary: Vocabulary, as_of: AsOf = None) -> None:
         self.state = state
         self.vocabulary = vocabulary
         self.limit = state.limit(as_of)
