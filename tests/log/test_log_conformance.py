@@ -108,3 +108,69 @@ def test_a_batch_is_stored_with_every_declaration_before_its_use(log: LogStore) 
     assert stored.index("person") < stored.index("attribute")
     assert sorted(entry.id for entry in entries) == sorted(e.id for e in log.entries())
     assert log.verify(deep=True) == []
+
+
+def test_a_scan_after_a_cursor_reads_only_what_follows(log: LogStore) -> None:
+    log.append(basics())
+    scanned = list(log.scan())
+    assert [s.header.seq for s in scanned] == [1, 2, 3, 4]
+    after_two = list(log.scan(scanned[1].end))
+    assert [s.header.seq for s in after_two] == [3, 4]
+    assert [s.body for s in after_two] == [s.body for s in scanned[2:]]
+    head = log.head()
+    assert head is not None and head.position == scanned[-1].end
+    assert list(log.scan(head.position)) == []
+
+
+def test_a_record_is_read_back_by_position_and_found_by_its_hash(log: LogStore) -> None:
+    import orjson
+
+    entries = log.append(basics())
+    scanned = list(log.scan())
+    starts = [0, *(s.end for s in scanned[:-1])]
+    for entry, start, item in zip(entries, starts, scanned, strict=True):
+        body = log.record_bytes(start, item.end)
+        assert orjson.loads(body) == dict(entry.document)
+        assert [e.seq for e in log.find(entry.id)] == [entry.seq]
+    assert [e.seq for e in log.find(entries[2].id[:12])] == [3]
+    assert log.find("f" * 64) == []
+    assert log.find(entries[3].id, as_of=3) == []
+
+
+def test_the_byte_store_keeps_blobs_whole_and_forgets_them(log: LogStore) -> None:
+    assert log.cache.get("example") is None
+    log.cache.put("example", b"\x00one")
+    log.cache.put("example", b"two")
+    assert log.cache.get("example") == b"two"
+    log.cache.remove("example")
+    log.cache.remove("example")
+    assert log.cache.get("example") is None
+
+
+def test_open_log_picks_the_backend_from_the_location(tmp_path: Path) -> None:
+    from fonds.log import init_log, open_log
+    from fonds.problems import NoLogError, UsageError
+
+    folder = init_log(tmp_path / "records")
+    assert isinstance(folder, JsonlLog) and isinstance(open_log(tmp_path / "records"), JsonlLog)
+    assert isinstance(open_log(":memory:"), MemoryLog)
+    with pytest.raises(NoLogError):
+        open_log(tmp_path / "nothing")
+    with pytest.raises(UsageError, match="no log backend"):
+        open_log("ftp://example.org/records")
+
+
+def test_as_of_takes_a_sequence_a_time_text_or_a_datetime(log: LogStore) -> None:
+    from datetime import datetime
+
+    from fonds.problems import ArgumentError
+
+    log.append(basics())
+    third = list(log.entries())[2]
+    moment = datetime.fromisoformat(third.time.replace("Z", "+00:00"))
+    assert [e.seq for e in log.entries(as_of=moment)] == [1, 2, 3]
+    assert [e.seq for e in log.entries(as_of="2")] == [1, 2]
+    for bad in ("yesterday", -1, "²", "9" * 5000, 1.5):
+        with pytest.raises(ArgumentError) as caught:
+            list(log.entries(as_of=bad))  # type: ignore[arg-type]
+        assert caught.value.argument == "as_of"

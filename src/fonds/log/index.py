@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from fonds.model.kinds import KINDS
+
 __all__ = ["LogIndex"]
 
 _SCHEMA = """
@@ -61,7 +63,7 @@ class LogIndex:
                     "INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", (record_id, seq)
                 )
                 kind = document.get("kind")
-                if kind in ("person", "place", "event", "source", "agent"):
+                if KINDS[kind].entity:
                     self._db.execute(
                         "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)",
                         (document["id"], kind, record_id),
