@@ -62,7 +62,7 @@ class LogIndex:
                 self._db.execute(
                     "INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", (record_id, seq)
                 )
-                kind = document.get("kind")
+                kind = document["kind"]
                 if KINDS[kind].entity:
                     self._db.execute(
                         "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)",
