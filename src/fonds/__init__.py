@@ -9,12 +9,15 @@ derived from the log; exports are citation-ready. The names a researcher needs a
         ...
 """
 
-from fonds.log import Entry, JsonlLog, LogStore, MemoryLog, open_log
+from fonds.importers.draft import Draft
+from fonds.log import ByteStore, Entry, Head, JsonlLog, LogStore, MemoryLog, init_log, open_log
 from fonds.model import (
+    KINDS,
     Agent,
     Attribute,
     Citation,
     Event,
+    Kind,
     Label,
     Locator,
     Name,
@@ -28,25 +31,41 @@ from fonds.model import (
     Retract,
     Source,
     Supersede,
+    record_hash,
     structure_record,
     unstructure_record,
 )
 from fonds.model.dates import DateInfo, parse_date
 from fonds.model.vocabulary import Vocabulary
-from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, Problem
+from fonds.problems import (
+    ArgumentError,
+    FondsError,
+    InvalidRecordError,
+    LogIntegrityError,
+    NoLogError,
+    Problem,
+    UnknownIdError,
+    UsageError,
+)
 from fonds.validate import Limits, ValidationReport, validate_files, validate_lines
 from fonds.views import TimelineFilter, Views
 
 __all__ = [
+    "KINDS",
     "Agent",
+    "ArgumentError",
     "Attribute",
+    "ByteStore",
     "Citation",
     "DateInfo",
+    "Draft",
     "Entry",
     "Event",
     "FondsError",
+    "Head",
     "InvalidRecordError",
     "JsonlLog",
+    "Kind",
     "Label",
     "Limits",
     "Locator",
@@ -54,6 +73,7 @@ __all__ = [
     "LogStore",
     "MemoryLog",
     "Name",
+    "NoLogError",
     "Participation",
     "Passage",
     "Person",
@@ -66,11 +86,15 @@ __all__ = [
     "Source",
     "Supersede",
     "TimelineFilter",
+    "UnknownIdError",
+    "UsageError",
     "ValidationReport",
     "Views",
     "Vocabulary",
+    "init_log",
     "open_log",
     "parse_date",
+    "record_hash",
     "structure_record",
     "unstructure_record",
     "validate_files",

@@ -42,6 +42,7 @@ class Problem:
         return f"{where}:{' ' if self.column is None else ''}{place}: {self.message}{hint}"
 
     def to_json(self) -> dict[str, Any]:
+        """The problem as a JSON object (what ``--format json`` prints)."""
         return attrs.asdict(self)
 
 

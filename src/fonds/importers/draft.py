@@ -30,6 +30,7 @@ class Draft:
 
     @property
     def ok(self) -> bool:
+        """Whether the input was read without a problem."""
         return not self.problems
 
     def jsonl(self) -> bytes:

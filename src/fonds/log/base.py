@@ -129,10 +129,12 @@ class Entry:
 
     @property
     def short_id(self) -> str:
+        """The record hash shortened, as a git hash is (12 hex digits)."""
         return self.id[:12]
 
     @property
     def kind(self) -> str:
+        """The record's kind."""
         return str(self.document["kind"])
 
     @property
@@ -345,6 +347,8 @@ class LogStore(ABC):
         lines: Iterable[tuple[str, int, bytes]],
         limits: Limits = Limits(),  # noqa: B008 - frozen value
     ) -> ValidationReport:
+        """Check raw JSON Lines ``(path, line, bytes)`` as one batch against this log;
+        nothing is appended."""
         return validate_lines(lines, self.vocabulary, self.index(), limits)
 
     def append(

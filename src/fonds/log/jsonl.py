@@ -103,6 +103,7 @@ class JsonlLog(LogStore):
 
     @classmethod
     def open(cls, directory: Path) -> JsonlLog:
+        """Open the log in ``directory``."""
         return cls(directory)
 
     # -- primitives --------------------------------------------------------------------
@@ -131,6 +132,7 @@ class JsonlLog(LogStore):
         return bytes(self._map(end)[start : end - 1])
 
     def record_bytes(self, start: int, end: int) -> bytes:
+        """The canonical bytes of the record stored between two byte offsets."""
         # the views read records back one by one: a slice of the mapped file, no copy of the line
         return record_body(self._map(end)[start : end - 1])
 

@@ -59,6 +59,7 @@ class DateInfo:
 
     @property
     def sort_key(self) -> tuple[int, int]:
+        """(lower, upper) bounds for sorting, an open bound beyond every date."""
         lower = self.lower if self.lower is not None else -_SENTINEL
         upper = self.upper if self.upper is not None else _SENTINEL
         return lower, upper

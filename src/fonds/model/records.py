@@ -76,6 +76,8 @@ Flags: TypeAlias = tuple[str, ...]
 
 @attrs.frozen(slots=True, kw_only=True)
 class Person:
+    """A person: an id such as ``person:molotov`` and names by language."""
+
     kind: ClassVar[str] = "person"
     id: str = refers(declares=True)
     labels: Labels
@@ -90,6 +92,8 @@ class Person:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Place:
+    """A place: an id such as ``place:reich-chancellery`` and names by language."""
+
     kind: ClassVar[str] = "place"
     id: str = refers(declares=True)
     labels: Labels
@@ -104,6 +108,8 @@ class Place:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Agent:
+    """Who records facts: a person, a project or a program (``agent:fonds-editors``)."""
+
     kind: ClassVar[str] = "agent"
     id: str = refers(declares=True)
     labels: Labels
@@ -117,6 +123,8 @@ class Agent:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Event:
+    """Something that happened: names, an EDTF date, places, and the citations that say so."""
+
     kind: ClassVar[str] = "event"
     summary: ClassVar[str] = "{id}"
     id: str = refers(declares=True)
@@ -135,6 +143,8 @@ class Event:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Source:
+    """A document described well enough to cite it (type, title, authors, archive, ...)."""
+
     kind: ClassVar[str] = "source"
     id: str = refers(declares=True)
     source_type: str = term("source_types")
@@ -169,6 +179,8 @@ class Source:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Participation:
+    """A person took part in an event, in a role."""
+
     kind: ClassVar[str] = "participation"
     summary: ClassVar[str] = "{person} — {role} — {event}"
     person: str = refers("person")
@@ -187,6 +199,8 @@ class Participation:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Quotation:
+    """Someone said (or wrote) something, to someone, at an event or on a date."""
+
     kind: ClassVar[str] = "quotation"
     summary: ClassVar[str] = "{speaker}: “{text}”"
     speaker: str = refers("person")
@@ -208,6 +222,8 @@ class Quotation:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Attribute:
+    """One property of an entity (born, died, a name variant, an office held, ...)."""
+
     kind: ClassVar[str] = "attribute"
     summary: ClassVar[str] = "{subject} — {property}[: {value}]"
     subject: str = refers()
@@ -227,6 +243,8 @@ class Attribute:
 
 @attrs.frozen(slots=True, kw_only=True)
 class Relation:
+    """Two entities are related (a related event, part of, located in, ...)."""
+
     kind: ClassVar[str] = "relation"
     summary: ClassVar[str] = "{subject} — {predicate} — {object}"
     subject: str = refers()

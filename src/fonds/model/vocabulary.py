@@ -44,11 +44,13 @@ class Vocabulary:
     property_values: Mapping[str, str]
 
     def knows(self, group: str, term: str) -> bool:
+        """Whether ``term`` is one of the vocabulary's terms of ``group`` (``flags``, ...)."""
         if group == "confidence":
             return term in self.confidence
         return term in self.terms.get(group, frozenset())
 
     def suggest(self, group: str, term: str) -> str | None:
+        """The known term of ``group`` closest to ``term``, if one is close."""
         known = self.confidence if group == "confidence" else sorted(self.terms.get(group, ()))
         close = difflib.get_close_matches(term, known, n=1, cutoff=0.5)
         return close[0] if close else None
@@ -62,6 +64,8 @@ class Vocabulary:
 
     @classmethod
     def from_document(cls, document: Any, origin: str = "vocabulary") -> Vocabulary:
+        """The vocabulary in a decoded vocabulary file; :class:`VocabularyError` naming the
+        place otherwise."""
         if not isinstance(document, dict):
             raise VocabularyError(f"{origin}: /: expected a JSON object")
         scale = document.get("confidence")
@@ -93,6 +97,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
+        """The vocabulary in the file at ``path``."""
         try:
             document = orjson.loads(path.read_bytes())
         except OSError as exc:

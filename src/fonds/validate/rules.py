@@ -101,6 +101,7 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every record passed."""
         return not self.problems
 
 
