@@ -130,3 +130,37 @@ def test_two_appenders_at_once_do_not_interleave(tmp_path: Path) -> None:
     log = JsonlLog(directory)
     assert log.verify() == []
     assert [e.seq for e in log.entries()] == list(range(1, 37))
+
+
+def test_views_report_a_record_changed_behind_their_cache_as_verify_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    directory = tmp_path / "log"
+    _filled(directory)
+    where = ["--log", str(directory)]
+    assert run_cli(capsys, "person", "person:hitler", "--format", "json", *where)[0] == 0
+    path = directory / LOG_FILE
+    path.write_bytes(path.read_bytes().replace(b"1889-04-20", b"1889-04-21"))
+    verify_code, _, verify_err = run_cli(capsys, "verify", *where)
+    code, out, err = run_cli(capsys, "person", "person:hitler", "--format", "json", *where)
+    assert (verify_code, code, out) == (1, 1, "")
+    assert "does not match its hash" in err and "does not match its hash" in verify_err
+    assert "1889-04-21" not in out + err
+
+
+def test_a_long_tail_of_nul_bytes_is_reported_as_a_torn_line_by_views_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    directory = tmp_path / "log"
+    _filled(directory)
+    with (directory / LOG_FILE).open("ab") as handle:
+        handle.write(b"\0" * (64 << 20))
+    for command in (["timeline"], ["verify"], ["append", str(tmp_path / "none.jsonl")]):
+        (tmp_path / "none.jsonl").write_bytes(b"")
+        code, _, err = run_cli(capsys, *command, "--log", str(directory))
+        assert code == 1, command
+        assert ":7: /: the last line is incomplete" in err, command

@@ -13,13 +13,13 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from fonds.log.base import ByteStore, LogStore, vocabulary_hash
 from fonds.log.chain import record_body
 from fonds.log.index import LogIndex
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
-from fonds.problems import NoLogError, Problem, UsageError
+from fonds.problems import LogIntegrityError, NoLogError, Problem, UsageError
 
 __all__ = ["LOG_FILE", "VOCABULARY_FILE", "JsonlLog"]
 
@@ -27,7 +27,7 @@ LOG_FILE = "log.jsonl"
 VOCABULARY_FILE = "vocabulary.json"
 JOURNAL_FILE = ".log.jsonl.pending"
 CACHE_DIR = ".fonds-cache"
-_TAIL_CHUNK = 1 << 16
+_TAIL_CHUNK = 1 << 20
 
 
 class FolderBytes(ByteStore):
@@ -153,19 +153,14 @@ class JsonlLog(LogStore):
     def _last_line(self) -> tuple[bytes, int] | None:
         limit = self._limit()
         with self.path.open("rb") as handle:
-            end, buffer = limit, b""
-            while end > 0:
-                begin = max(0, end - _TAIL_CHUNK)
-                handle.seek(begin)
-                buffer = handle.read(end - begin) + buffer
-                end = begin
-                last_newline = buffer.rfind(b"\n")
-                if last_newline < 0:
-                    continue
-                prior = buffer.rfind(b"\n", 0, last_newline)
-                if prior >= 0 or begin == 0:
-                    return buffer[prior + 1 : last_newline], begin + last_newline + 1
-        return None
+            last = _rfind_newline(handle, limit)
+            if last != limit - 1 and limit > 0:
+                raise LogIntegrityError(self._torn(handle, limit))
+            if last < 0:
+                return None
+            start = _rfind_newline(handle, last) + 1
+            handle.seek(start)
+            return handle.read(last - start), last + 1
 
     def _commit(self, lines: Sequence[bytes]) -> int:
         data = b"".join(lines)
@@ -218,18 +213,26 @@ class JsonlLog(LogStore):
             handle.seek(limit - 1)
             if handle.read(1) == b"\n":
                 return []
-            handle.seek(0)
-            lines = handle.read(limit).count(b"\n") + 1
-        return [
-            Problem(
-                str(self.path),
-                lines,
-                "/",
-                "torn-line",
-                "the last line is incomplete (no newline): an append was cut off or the file "
-                "was edited; restore it from a copy or remove the partial line",
-            )
-        ]
+            return [self._torn(handle, limit)]
+
+    def _torn(self, handle: BinaryIO, limit: int) -> Problem:
+        """The problem of a last line without its newline (counted in bounded reads)."""
+        handle.seek(0)
+        lines, left = 1, limit
+        while left > 0:
+            chunk = handle.read(min(left, _TAIL_CHUNK))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            left -= len(chunk)
+        return Problem(
+            str(self.path),
+            lines,
+            "/",
+            "torn-line",
+            "the last line is incomplete (no newline): an append was cut off or the file "
+            "was edited; restore it from a copy or remove the partial line",
+        )
 
     def _vocabulary_location(self) -> str:
         return str(self.directory / VOCABULARY_FILE)
@@ -241,3 +244,17 @@ def _fsync_path(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _rfind_newline(handle: BinaryIO, before: int) -> int:
+    """The position of the last newline before ``before``, or -1: read backwards in chunks,
+    so a long last line (or a tail of NUL bytes) costs time linear in its length."""
+    end = before
+    while end > 0:
+        begin = max(0, end - _TAIL_CHUNK)
+        handle.seek(begin)
+        found = handle.read(end - begin).rfind(b"\n")
+        if found >= 0:
+            return begin + found
+        end = begin
+    return -1

@@ -30,7 +30,7 @@ from fonds.gcpause import gc_paused
 from fonds.log.base import AsOf, Entry, LogStore, ScannedEntry, as_of_bounds
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS
-from fonds.problems import LogIntegrityError
+from fonds.problems import LogIntegrityError, Problem
 
 __all__ = ["SNAPSHOT", "Correction", "ViewState", "load_state"]
 
@@ -94,6 +94,7 @@ class ViewState:
         # dated entries grouped by the magnitude of their span, each group sorted (derived)
         self._buckets: list[tuple[int, list[tuple[int, int, int]]]] | None = None
         self._reader: Callable[[int, int], bytes] | None = None
+        self.location = "<log>"
 
     # -- folding -----------------------------------------------------------------------
     def apply(self, entry: Entry, span: tuple[int, int] = (0, 0)) -> None:
@@ -210,17 +211,32 @@ class ViewState:
 
     # -- reading records ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
-        """The record of entry ``seq``, read back from the log and decoded."""
+        """The record of entry ``seq``, read back from the log and decoded.
+
+        The bytes read are checked against the record hash the fold saw, so a log changed
+        behind the state's back is reported (as ``fonds verify`` reports it), never shown.
+        """
         if self._reader is None:
             raise LookupError(f"entry {seq}: no log attached")
-        document: Mapping[str, Any] = orjson.loads(
-            self._reader(self._ends[seq - 1], self._ends[seq])
-        )
+        try:
+            body = self._reader(self._ends[seq - 1], self._ends[seq])
+        except (ValueError, LookupError, OSError):
+            body = b""
+        if hashlib.sha256(body).digest() != self._ids[32 * seq : 32 * seq + 32]:
+            raise LogIntegrityError(
+                Problem(
+                    self.location, None, "/", "record-hash-mismatch",
+                    f"entry {seq}: the record does not match its hash",
+                )
+            )  # fmt: skip
+        document: Mapping[str, Any] = orjson.loads(body)
         return document
 
-    def attach(self, reader: Callable[[int, int], bytes]) -> None:
-        """Give the state the call that reads a record's bytes between two log positions."""
+    def attach(self, reader: Callable[[int, int], bytes], location: str = "<log>") -> None:
+        """Give the state the call that reads a record's bytes between two log positions
+        (and where that log is, for messages)."""
         self._reader = reader
+        self.location = location
 
     # -- as of -------------------------------------------------------------------------
     def limit(self, as_of: AsOf = None) -> int:
@@ -437,7 +453,7 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         # a few new entries are cheaper to fold again next time than to re-save the snapshot
         if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
             log.cache.put(SNAPSHOT, state.to_bytes())
-    state.attach(log.record_bytes)
+    state.attach(log.record_bytes, log.location)
     return state
 
 
