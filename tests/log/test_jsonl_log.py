@@ -164,3 +164,27 @@ def test_a_long_tail_of_nul_bytes_is_reported_as_a_torn_line_by_views_too(
         code, _, err = run_cli(capsys, *command, "--log", str(directory))
         assert code == 1, command
         assert ":7: /: the last line is incomplete" in err, command
+
+
+def test_a_damaged_index_is_rebuilt_and_never_lets_a_duplicate_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from fonds.log.jsonl import CACHE_DIR
+    from tests.helpers import run_cli, write_jsonl
+
+    directory = tmp_path / "log"
+    _filled(directory)
+    index = directory / CACHE_DIR / "index.sqlite"
+    again = write_jsonl(tmp_path / "again.jsonl", [person("person:hitler", "A. Hitler")])
+    with sqlite3.connect(index) as db:
+        db.execute("DELETE FROM entities WHERE id = 'person:hitler'")
+    code, _, err = run_cli(capsys, "append", str(again), "--log", str(directory))
+    assert code == 1 and "person:hitler is already declared in the log" in err
+    assert "notice: " in err and "rebuilding" in err
+    index.write_bytes(os.urandom(4096))
+    code, _, err = run_cli(capsys, "append", str(again), "--log", str(directory))
+    assert code == 1 and "person:hitler is already declared in the log" in err
+    assert "internal error" not in err
+    assert JsonlLog(directory).verify(deep=True) == []

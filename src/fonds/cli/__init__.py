@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -41,8 +42,22 @@ for command in (
     cli.add_command(command)
 
 
+def _notices() -> None:
+    """The library's notices (a cache rebuilt, ...) as one line each on stderr."""
+    logger = logging.getLogger("fonds")
+    if not any(isinstance(h, _NoticeHandler) for h in logger.handlers):
+        logger.addHandler(_NoticeHandler())
+        logger.setLevel(logging.WARNING)
+
+
+class _NoticeHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        error_line(f"fonds: notice: {record.getMessage()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 invalid data, 2 usage)."""
+    _notices()
     try:
         cli.main(args=argv, prog_name="fonds", standalone_mode=False)
     except SystemExit as exc:

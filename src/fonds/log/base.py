@@ -311,7 +311,8 @@ class LogStore(ABC):
 
     # -- the index ---------------------------------------------------------------------
     def index(self) -> LogIndex:
-        """The index, brought up to date with only the entries it lacks."""
+        """The index, checked against the log and brought up to date with only the entries
+        it lacks (rebuilt when its head is not where the log says)."""
         index = self._index_store()
         head = self.head()
         covered = index.covered()
@@ -319,14 +320,20 @@ class LogStore(ABC):
             if covered is not None:
                 index.reset()
             return index
-        if covered is not None and covered[:2] == (head.seq, head.hash):
+        if covered == (head.seq, head.hash, head.position):
             return index
         start = 0
         if covered is not None and covered[0] < head.seq:
-            start = covered[2]
-            first = next(self.scan(start), None)
-            if first is None or first.header.prev != covered[1]:
-                start = 0
+            try:
+                first = next(self.scan(covered[2]), None)
+            except LogIntegrityError:
+                first = None  # the covered position is not between two entries of this log
+            if (
+                first is not None
+                and first.header.seq == covered[0] + 1
+                and first.header.prev == covered[1]
+            ):
+                start = covered[2]
         if start == 0:
             index.reset()
         batch: list[tuple[int, str, dict[str, Any]]] = []

@@ -1,11 +1,14 @@
 """What validation needs to know of a log, kept in SQLite so an append never reads the log.
 
-The index is derived: it stores the head it covers (sequence, hash, position) and is brought up
-to date from that position, or rebuilt when it does not match the log. Deleting it is safe.
+The index is derived: it stores the head it covers (sequence, hash, position) and how many
+records and entities it holds, and is brought up to date from that position, or rebuilt when it
+does not match the log. A file that is not a database, or whose rows do not add up to what it
+claims to cover (a row deleted by hand), is rebuilt, with a notice; deleting it is safe.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -14,6 +17,8 @@ from typing import Any
 from fonds.model.kinds import KINDS
 
 __all__ = ["LogIndex"]
+
+_LOG = logging.getLogger("fonds")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,26 +35,67 @@ class LogIndex:
     """Entity ids, record ids and life dates of a log, up to a stored head."""
 
     def __init__(self, path: Path | None) -> None:
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path) if path is not None else ":memory:")
-        self._db.executescript(_SCHEMA)
+        self._path = path
+        self._checked = False
+        try:
+            self._db = self._connect()
+        except sqlite3.DatabaseError as exc:
+            _LOG.warning("%s: the index could not be read (%s); rebuilding it", path, exc)
+            self._discard()
+            self._db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self._path) if self._path is not None else ":memory:")
+        try:
+            db.executescript(_SCHEMA)
+            db.execute("SELECT key, value FROM meta").fetchall()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        if self._path is not None:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self._path}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
+        """Close the database."""
         self._db.close()
 
     # -- the covered head --------------------------------------------------------------
     def covered(self) -> tuple[int, str, int] | None:
-        """(sequence, entry hash, position after it) that the index covers, if any."""
-        rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        if "seq" not in rows:
+        """(sequence, entry hash, position after it) that the index covers, if any; None for
+        an index whose rows do not add up to what it claims (counted once per process)."""
+        try:
+            rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            if "seq" not in rows:
+                return None
+            head = int(rows["seq"]), str(rows["hash"]), int(rows["position"])
+            if not self._checked:
+                counted = self._db.execute(
+                    "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM entities)"
+                ).fetchone()
+                if (counted[0], counted[1]) != (head[0], int(rows.get("entities", -1))):
+                    _LOG.warning("%s: the index does not add up; rebuilding it", self._path)
+                    return None
+                self._checked = True
+        except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
+            _LOG.warning("%s: the index could not be read (%s); rebuilding it", self._path, exc)
+            self._db.close()
+            self._discard()
+            self._db = self._connect()
             return None
-        return int(rows["seq"]), rows["hash"], int(rows["position"])
+        return head
 
     def reset(self) -> None:
+        """Forget everything (before a rebuild)."""
         with self._db:
             for table in ("meta", "entities", "records", "life"):
                 self._db.execute(f"DELETE FROM {table}")
+        self._checked = True
 
     def add(
         self,
@@ -83,9 +129,15 @@ class LogIndex:
                         ),
                     )
             seq, entry_hash, position = head
+            (entities,) = self._db.execute("SELECT count(*) FROM entities").fetchone()
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                [("seq", str(seq)), ("hash", entry_hash), ("position", str(position))],
+                [
+                    ("seq", str(seq)),
+                    ("hash", entry_hash),
+                    ("position", str(position)),
+                    ("entities", str(entities)),
+                ],
             )
 
     # -- the Known protocol -------------------------------------------------------------
