@@ -21,8 +21,12 @@ def ids(kind: str) -> st.SearchStrategy[str]:
 
 any_entity_id = st.sampled_from(["person", "place", "event", "source", "agent"]).flatmap(ids)
 record_hashes = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
-# Free text: any Unicode (the canonical form must survive it), with a visible character.
-texts = st.text(min_size=1, max_size=40).filter(lambda t: not t.isspace() and t.strip() != "")
+# Free text: any Unicode but control characters (the canonical form must survive it; the schemas
+# admit tab and line feed alone of those), with a visible character.
+_characters = st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n")
+texts = st.text(_characters, min_size=1, max_size=40).filter(
+    lambda t: not t.isspace() and t.strip() != ""
+)
 short_texts = texts
 langs = st.sampled_from(["en", "de", "ru", "fr", "lv", "pl", "zh-Hant", "la"])
 dates = st.sampled_from(
