@@ -187,7 +187,7 @@ def log_tree(log: LogStore, *, use_cache: bool = True) -> MerkleTree:
         if (covered.seq, covered.hash) == (head.seq, head.hash):
             return tree
         try:
-            if covered.seq > head.seq:
+            if covered.seq >= head.seq:  # the same size with another head, or longer
                 raise _Stale
             _extend(log, tree, covered.position, covered.hash, head.seq)
         except (_Stale, LogIntegrityError, ValueError):
