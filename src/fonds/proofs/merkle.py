@@ -188,10 +188,16 @@ class MerkleTree:
         the owner uses to say what the tree covers."""
         if len(annotation) > 0xFFFF:
             raise ValueError("the annotation is too long")
-        parts = [_HEADER.pack(_MAGIC, _VERSION, len(annotation), self.size), annotation]
-        parts.extend(bytes(level) for level in self._levels if level)
-        body = b"".join(parts)
-        return body + _sha256(body).digest()
+        parts: list[bytes | bytearray] = [
+            _HEADER.pack(_MAGIC, _VERSION, len(annotation), self.size),
+            annotation,
+            *(level for level in self._levels if level),
+        ]
+        checksum = _sha256()
+        for part in parts:
+            checksum.update(part)
+        parts.append(checksum.digest())
+        return b"".join(parts)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> tuple[MerkleTree, bytes]:
