@@ -369,3 +369,16 @@ def test_the_verifier_imports_nothing_of_fonds_outside_fonds_proofs() -> None:
                 if module.split(".")[0] == "fonds":
                     assert module.startswith("fonds.proofs"), (name, module)
                     assert module != "fonds.proofs.archive", name
+
+
+def test_a_citation_names_the_command_that_proves_it(
+    archive: tuple[Path, Path, str], run: Run
+) -> None:
+    log_dir, key_file, public = archive
+    code, out, _ = run("cite", "event:instruction-no-18-issued", "--log", str(log_dir),
+                       "--format", "json")  # fmt: skip
+    cited = orjson.loads(out)
+    assert code == 0 and cited["proof"] == f"fonds prove {cited['record']}"
+    command = cited["proof"].split()[1:]
+    code, out, _ = run(*command, "--log", str(log_dir), "--key-file", str(key_file))
+    assert code == 0 and verify_proof(out, public, record_id=cited["record"]).seq == 237
