@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from fonds.cli import core, exporting, importing, views
+from fonds.cli import core, exporting, importing, proofs, views
 from fonds.cli.common import OPTION_NAMES, error_line
 from fonds.problems import (
     ArgumentError,
@@ -37,6 +37,9 @@ for command in (
     importing.template_group,
     exporting.cite,
     exporting.export,
+    proofs.keygen,
+    proofs.checkpoint,
+    proofs.prove,
     *views.COMMANDS,
 ):
     cli.add_command(command)

@@ -166,10 +166,22 @@ def append(
 @log_option
 @format_option("text", "json", "github")
 @click.option("--deep", is_flag=True, help="Also re-validate every record, as of its entry.")
-def verify(log_dir: str, output_format: str, deep: bool) -> None:
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Also check that the log extends this signed checkpoint (repeatable).",
+)
+def verify(log_dir: str, output_format: str, deep: bool, checkpoints: tuple[Path, ...]) -> None:
     """Re-check the hash chain (and with --deep every record); name the first fault."""
     log = open_log(log_dir)
     problems = log.verify(deep=deep)
+    consistent = ""
+    if checkpoints and not problems:
+        from fonds.cli.proofs import checkpoint_problems
+
+        problems, consistent = checkpoint_problems(log, Path(log.location), checkpoints)
     print_problems(problems, output_format)
     if not problems and output_format == "text":
         head = log.head()
@@ -178,6 +190,7 @@ def verify(log_dir: str, output_format: str, deep: bool) -> None:
         emit(
             f"{log_dir}: {count} entries, {what} verified"
             + (f", head {head.hash[:12]}" if head else "")
+            + consistent
         )
     sys.exit(1 if problems else 0)
 

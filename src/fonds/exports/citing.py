@@ -70,4 +70,5 @@ def cite(
         f" “{Path(log.location).name}”, recorded {entry.time} by {record['recorded_by']};"
         f" sha256:{entry.id}"
     )
+    result["proof"] = f"fonds prove {entry.id}"  # an offline proof that the record is in the log
     return result
