@@ -144,3 +144,50 @@ def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and f"{path}:1: /:" in result.stderr
+
+
+def test_out_never_lands_in_the_log_folder_never_follows_a_link_and_is_whole_or_absent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import resource
+    import shutil
+
+    records = Path(__file__).resolve().parents[2] / "records"
+    archive = tmp_path / "records"
+    shutil.copytree(records, archive, ignore=shutil.ignore_patterns(".fonds-cache"))
+    log_bytes = (archive / "log.jsonl").read_bytes()
+    where = ["--log", str(archive)]
+    for target in (archive / "log.jsonl", archive / "timeline.txt", archive / ".fonds-cache" / "x"):
+        code, _, err = run_cli(capsys, "timeline", *where, "--out", str(target))
+        assert code == 2 and "inside the log folder" in err
+    assert (archive / "log.jsonl").read_bytes() == log_bytes
+    assert not (archive / "timeline.txt").exists()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    link = tmp_path / "link.txt"
+    link.symlink_to(victim)
+    assert run_cli(capsys, "timeline", *where, "--out", str(link))[0] == 0
+    assert victim.read_text() == "keep me" and not link.is_symlink()
+    assert "Timeline" in link.read_text()
+    code, _, err = run_cli(capsys, "timeline", *where, "--out", str(tmp_path / "no" / "t.txt"))
+    assert code == 2 and "no such folder" in err
+    if os.path.exists("/dev/full"):
+        code, _, err = run_cli(capsys, "timeline", *where, "--out", "/dev/full")
+        assert code == 1 and "cannot write" in err and Path("/dev/full").exists()
+    # a file-size limit mid-write: an error, the old output kept whole, no temporary left
+    out = tmp_path / "out.txt"
+    out.write_text("before")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, hard))
+    try:
+        import signal
+
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        code, _, err = run_cli(capsys, "timeline", *where, "--out", str(out))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert code == 1 and "cannot write" in err
+    assert out.read_text() == "before"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +13,8 @@ import click
 
 from fonds.log import LogStore
 from fonds.log import open_log as open_location
-from fonds.problems import NoLogError
+from fonds.log.jsonl import LOG_FILE, VOCABULARY_FILE
+from fonds.problems import FondsError, NoLogError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,18 +98,61 @@ def emit(text: str, out: Path | None = None) -> None:
     """Write a command's output to ``out`` or stdout, ending with one newline."""
     if text and not text.endswith("\n"):
         text += "\n"
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
+    write_output(text.encode("utf-8"), out)
 
 
 def emit_bytes(data: bytes, out: Path | None = None) -> None:
+    """Write bytes to ``out`` or stdout."""
+    write_output(data, out)
+
+
+def write_output(data: bytes, out: Path | None) -> None:
+    """Write a command's output to stdout, or to ``out`` whole or not at all.
+
+    A file is written beside its target and renamed over it, so a failure (a full disk, a size
+    limit) leaves no partial file and a symbolic link at ``out`` is replaced, never followed. A
+    device (``/dev/null``, ``/dev/full``) is written to as it is. Nothing is written inside a
+    log's folder: output there could overwrite the log or its cache.
+    """
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        out.write_bytes(data)
+        return
+    where = Path(os.path.abspath(out))
+    _refuse_log_folder(where)
+    try:
+        if where.exists() and not where.is_symlink() and not where.is_file():
+            if where.is_dir():
+                raise UsageError(f"--out {out}: is a folder")
+            with where.open("wb") as device:
+                device.write(data)
+            return
+        if not where.parent.is_dir():
+            raise UsageError(f"--out {out}: no such folder {str(where.parent)!r}")
+        handle, temporary = tempfile.mkstemp(
+            dir=where.parent, prefix=f".{where.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+            os.replace(temporary, where)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise FondsError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+
+
+def _refuse_log_folder(where: Path) -> None:
+    folder = Path(os.path.realpath(where.parent))
+    for ancestor in (folder, *folder.parents):
+        if (ancestor / LOG_FILE).is_file() and (ancestor / VOCABULARY_FILE).is_file():
+            raise UsageError(
+                f"--out {where}: inside the log folder {ancestor}; write outputs elsewhere"
+            )
 
 
 def error_line(message: str) -> None:
