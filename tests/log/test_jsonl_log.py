@@ -188,3 +188,54 @@ def test_a_damaged_index_is_rebuilt_and_never_lets_a_duplicate_in(
     assert code == 1 and "person:hitler is already declared in the log" in err
     assert "internal error" not in err
     assert JsonlLog(directory).verify(deep=True) == []
+
+
+def _append_slowly(directory: str, batches: int, size: int) -> None:
+    import time
+
+    from typing import BinaryIO
+
+    import fonds.log.jsonl as jsonl
+
+    def in_pieces(handle: BinaryIO, data: bytes) -> None:
+        for start in range(0, len(data), len(data) // 4 + 1):
+            handle.write(data[start : start + len(data) // 4 + 1])
+            handle.flush()
+            time.sleep(0.03)  # a reader may look now, with part of the batch in the file
+
+    jsonl._write_all = in_pieces
+    log = JsonlLog(Path(directory))
+    for batch in range(batches):
+        people = [person(f"person:p{batch}-{i}", f"P {batch} {i}") for i in range(size)]
+        log.append(people)
+
+
+def test_a_reader_never_sees_part_of_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    original = JsonlLog._journal_size
+
+    def pausing(self: JsonlLog) -> int | None:
+        found = original(self)
+        time.sleep(0.01)  # between the journal's check and the size's
+        return found
+
+    monkeypatch.setattr(JsonlLog, "_journal_size", pausing)
+    directory = tmp_path / "log"
+    JsonlLog.init(directory).append(basics())
+    context = multiprocessing.get_context("spawn")
+    writer = context.Process(target=_append_slowly, args=(str(directory), 6, 400))
+    writer.start()
+    seen: set[int] = set()
+    reader = JsonlLog(directory)
+    while writer.is_alive() or not seen:
+        head = reader.head()
+        count = head.seq if head else 0
+        assert (count - len(basics())) % 400 == 0, count
+        assert sum(1 for _ in reader.scan()) >= count
+        seen.add(count)
+    writer.join()
+    assert writer.exitcode == 0
+    assert max(seen) <= len(basics()) + 6 * 400

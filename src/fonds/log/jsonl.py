@@ -87,6 +87,7 @@ class JsonlLog(LogStore):
         self.cache = FolderBytes(directory / CACHE_DIR)
         self._index: LogIndex | None = None
         self._mapped: Any = None
+        self._writing = False  # this object holds the writers' lock
 
     @classmethod
     def init(cls, directory: Path, vocabulary: bytes | None = None) -> JsonlLog:
@@ -108,11 +109,31 @@ class JsonlLog(LogStore):
 
     # -- primitives --------------------------------------------------------------------
     def _limit(self) -> int:
-        """How many bytes of the file belong to the log (less, during an append)."""
+        """How many bytes of the file belong to the log (less, during an append).
+
+        A reader takes the writers' lock shared for the moment it reads the journal and the
+        size, so it never sees part of a batch: the writer holds the lock exclusively from
+        before its journal is written until the batch is whole and the journal gone.
+        """
+        if self._writing:
+            return self._limit_held()
+        with self.path.open("rb") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+            try:
+                return self._limit_held()
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _limit_held(self) -> int:
+        recorded = self._journal_size()
+        return recorded if recorded is not None else self.path.stat().st_size
+
+    def _journal_size(self) -> int | None:
+        """The log's size before the append under way, if one is (its journal says)."""
         try:
             return int(self._journal.read_text().split()[0])
         except (OSError, ValueError, IndexError):
-            return self.path.stat().st_size
+            return None
 
     def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
         limit = self._limit()
@@ -169,7 +190,7 @@ class JsonlLog(LogStore):
             self._journal.write_text(f"{size}\n")
             _fsync_path(self._journal)
             try:
-                handle.write(data)
+                _write_all(handle, data)
                 handle.flush()
                 os.fsync(handle.fileno())
             except BaseException:
@@ -185,10 +206,12 @@ class JsonlLog(LogStore):
     def _exclusive(self) -> Iterator[None]:
         with self.path.open("r+b") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            self._writing = True
             try:
                 self._roll_back_interrupted_append()
                 yield
             finally:
+                self._writing = False
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _roll_back_interrupted_append(self) -> None:
@@ -258,3 +281,8 @@ def _rfind_newline(handle: BinaryIO, before: int) -> int:
             return begin + found
         end = begin
     return -1
+
+
+def _write_all(handle: BinaryIO, data: bytes) -> None:
+    """Write a batch (a large write lands in pieces: readers may see any prefix of it)."""
+    handle.write(data)
