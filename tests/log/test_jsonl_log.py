@@ -192,7 +192,6 @@ def test_a_damaged_index_is_rebuilt_and_never_lets_a_duplicate_in(
 
 def _append_slowly(directory: str, batches: int, size: int) -> None:
     import time
-
     from typing import BinaryIO
 
     import fonds.log.jsonl as jsonl
