@@ -261,3 +261,16 @@ def test_generated_pages_read_back(
         tuple(d.isoformat() for d in dates) for _, dates, _, _ in persons
     ]
     assert [r.name for r in page.persons] == [name for name, *_ in persons]
+
+
+def test_the_page_importer_returns_a_draft(tmp_path: Path) -> None:
+    from fonds.importers.draft import Draft
+    from fonds.importers.page import import_page, page_draft
+
+    draft = import_page(SEED)
+    assert isinstance(draft, Draft) and draft.ok
+    assert draft.records == page_draft(read_page(SEED.read_text(encoding="utf-8"))).records
+    lines = draft.jsonl().splitlines()
+    assert [orjson.loads(line) for line in lines] == [dict(r) for r in draft.records]
+    with_faults = import_page(PAGES / "faults.txt")
+    assert not with_faults.ok and with_faults.problems[0].line is not None

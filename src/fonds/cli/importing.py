@@ -9,18 +9,18 @@ from pathlib import Path
 
 import attrs
 import click
-import orjson
 
 from fonds.cli.common import emit_bytes, error_line, format_option, log_option, open_log
 from fonds.cli.core import print_problems
+from fonds.importers.draft import Draft
 from fonds.importers.page import import_page
 from fonds.importers.sheet import column_for, read_sheet, template
-from fonds.importers.sheet import lines as sheet_lines
 from fonds.log.jsonl import LOG_FILE
-from fonds.model.records import RECORD_KINDS
+from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
 from fonds.validate import validate_lines
+from fonds.views import Views
 
 
 def write_atomically(data: bytes, out: Path | None) -> None:
@@ -99,12 +99,9 @@ def page(
     if against is not None:
         if not (against / LOG_FILE).is_file():
             raise UsageError(f"{against}: no log here")
-        from fonds.log.jsonl import JsonlLog
-        from fonds.views import Views
-
-        known = Views(JsonlLog.open(against)).known_ids()
+        known = Views(open_log(against)).known_ids()
     try:
-        result = import_page(
+        draft = import_page(
             page,
             source_id=source_id,
             event_id=event_id,
@@ -117,23 +114,22 @@ def page(
         )
     except UnicodeDecodeError as exc:
         raise UsageError(f"{page}: not UTF-8 text (byte {exc.start})") from None
-    for problem in result.problems:
+    for problem in draft.problems:
         error_line(str(problem))
-    if result.problems and not skip_unreadable:
+    if draft.problems and not skip_unreadable:
         error_line(
-            f"nothing written: {len(result.problems)} line(s) could not be read"
+            f"nothing written: {len(draft.problems)} line(s) could not be read"
             " (--skip-unreadable writes the rest)"
         )
         sys.exit(1)
-    data = b"".join(orjson.dumps(record) + b"\n" for record in result.records)
-    write_atomically(data, out)
+    write_atomically(draft.jsonl(), out)
     if out is not None:
-        error_line(f"{len(result.records)} draft records written to {out}")
+        error_line(f"{len(draft.records)} draft records written to {out}")
 
 
 @import_group.command(name="csv")
 @click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--kind", required=True, type=click.Choice(RECORD_KINDS), help="Kind of the rows.")
+@click.option("--kind", required=True, type=click.Choice(KINDS.names), help="Kind of the rows.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -160,11 +156,11 @@ def csv_sheet(
 
     Rows are checked like any contribution, against the log in --log when there is one.
     """
-    result = read_sheet(sheet, kind, recorded_by)
-    problems = list(result.problems)
+    draft = read_sheet(sheet, kind, recorded_by)
+    problems = list(draft.problems)
     valid: list[dict[str, object]] = []
-    if result.records:
-        rows = list(sheet_lines(sheet, result))
+    if draft.records:
+        rows = list(draft.numbered(str(sheet)))
         if (log_dir / LOG_FILE).is_file():
             report = open_log(log_dir).validate(rows)
         else:
@@ -178,8 +174,7 @@ def csv_sheet(
         print_problems(problems, output_format)
         error_line(f"nothing written: {len(problems)} problem(s) in {sheet}")
         sys.exit(1)
-    data = b"".join(orjson.dumps(document) + b"\n" for document in valid)
-    write_atomically(data, out)
+    write_atomically(Draft(tuple(valid)).jsonl(), out)
     if out is not None:
         error_line(f"{len(valid)} records written to {out}")
 
@@ -190,7 +185,7 @@ def template_group() -> None:
 
 
 @template_group.command(name="csv")
-@click.argument("kind", type=click.Choice(RECORD_KINDS))
+@click.argument("kind", type=click.Choice(KINDS.names))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--recorded-by", default="agent:fonds-editors", show_default=True, metavar="AGENT")
 def csv_template(kind: str, out: Path | None, recorded_by: str) -> None:

@@ -30,13 +30,14 @@ from typing import Any
 import attrs
 from slugify import slugify
 
+from fonds.importers.draft import Draft
 from fonds.problems import Problem
 
 __all__ = [
     "DEFAULT_AGENT",
-    "PageImport",
     "ParsedPage",
     "import_page",
+    "page_draft",
     "page_records",
     "read_page",
 ]
@@ -100,15 +101,6 @@ class ParsedPage:
     places: tuple[ListRow, ...]
     persons: tuple[ListRow, ...]
     problems: tuple[Problem, ...]
-
-
-@attrs.frozen
-class PageImport:
-    """Draft records read from a page, and what could not be read."""
-
-    records: tuple[dict[str, Any], ...]
-    problems: tuple[Problem, ...]
-    page: ParsedPage
 
 
 def _undouble(body: str) -> tuple[str, bool, bool]:
@@ -586,8 +578,8 @@ def _person_records(
             )
 
 
-def import_page(
-    path: Path,
+def page_draft(
+    page: ParsedPage,
     *,
     source_id: str | None = None,
     event_id: str | None = None,
@@ -597,10 +589,9 @@ def import_page(
     accessed: str | None = None,
     language: str = "en",
     known_ids: Iterable[str] = (),
-) -> PageImport:
-    """Read the page at ``path`` and draft its records."""
-    text = path.read_text(encoding="utf-8-sig")
-    page = read_page(text, str(path))
+) -> Draft:
+    """The draft of a parsed page: its records (see :func:`page_records`) and the lines that
+    could not be read."""
     records = page_records(
         page,
         source_id=source_id,
@@ -612,4 +603,32 @@ def import_page(
         language=language,
         known_ids=known_ids,
     )
-    return PageImport(tuple(records), page.problems, page)
+    return Draft(tuple(records), page.problems)
+
+
+def import_page(
+    path: Path,
+    *,
+    source_id: str | None = None,
+    event_id: str | None = None,
+    event_date: str | None = None,
+    recorded_by: str | None = None,
+    url: str | None = None,
+    accessed: str | None = None,
+    language: str = "en",
+    known_ids: Iterable[str] = (),
+) -> Draft:
+    """Read the page at ``path`` and draft its records (:func:`read_page` gives the parsed
+    page itself)."""
+    text = path.read_text(encoding="utf-8-sig")
+    return page_draft(
+        read_page(text, str(path)),
+        source_id=source_id,
+        event_id=event_id,
+        event_date=event_date,
+        recorded_by=recorded_by,
+        url=url,
+        accessed=accessed,
+        language=language,
+        known_ids=known_ids,
+    )
