@@ -21,6 +21,7 @@ EXPORT_FORMATS = tuple(FORMATS)
 
 
 def style_option(function: click.decorators.FC) -> click.decorators.FC:
+    """The ``--style`` option: the CSL style citations are formatted in."""
     return click.option(
         "--style",
         default=DEFAULT_STYLE,

@@ -28,9 +28,13 @@ class Exporter(Protocol):
     binary), not to a terminal."""
 
     @property
-    def needs_out(self) -> bool: ...
+    def needs_out(self) -> bool:
+        """Whether the format is binary, so must be written to a file."""
+        ...
 
-    def export(self, context: ExportContext) -> bytes: ...
+    def export(self, context: ExportContext) -> bytes:
+        """The format's bytes for what ``context`` selects."""
+        ...
 
 
 @attrs.frozen

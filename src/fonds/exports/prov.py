@@ -96,6 +96,7 @@ class ProvExporter:
     needs_out: bool = False
 
     def export(self, context: ExportContext) -> bytes:
+        """The log's provenance (as of the context's point) in this serialisation."""
         document = prov_document(context.log, context.as_of)
         text: str = document.serialize(format=self.serialization)
         return text.encode()

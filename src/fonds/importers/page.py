@@ -70,6 +70,9 @@ _SECTION_PLACES = "Places"
 
 @attrs.frozen
 class Paragraph:
+    """A narrative paragraph: its number (as records cite it), its line, its text, and the
+    section heading and day heading it stands under."""
+
     number: int
     line: int
     text: str
@@ -94,6 +97,9 @@ class ListRow:
 
 @attrs.frozen
 class ParsedPage:
+    """A page as read: its title, paragraphs, related events, places and persons, and the
+    lines that could not be read."""
+
     title: str
     title_line: int
     paragraphs: tuple[Paragraph, ...]

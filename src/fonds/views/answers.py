@@ -344,6 +344,7 @@ class LanguageNames:
     variants: tuple[Fact, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """The names as the person view's JSON prints them (each variant with its sources)."""
         return {
             "label": self.label,
             "variants": [
@@ -395,6 +396,7 @@ class Claim:
         return self.fact.document.get("value")
 
     def to_json(self) -> dict[str, Any]:
+        """The claim as ``fonds conflicts --format json`` prints it."""
         result = self.fact.to_json(summary=False, subjects=False)
         value = self.value
         if value is not None:
@@ -423,6 +425,7 @@ class Conflict:
     because: str | None
 
     def to_json(self) -> dict[str, Any]:
+        """The conflict as ``fonds conflicts --format json`` prints it."""
         return {
             "subject": self.subject,
             "label": self.label,
