@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import attrs
 
+from fonds.exports.citeproc import DEFAULT_STYLE, Formatter
+from fonds.exports.selection import Selection, select
 from fonds.log.base import AsOf, LogStore
 from fonds.views import Views
-
-if TYPE_CHECKING:
-    from fonds.exports.citeproc import Formatter
-    from fonds.exports.selection import Selection
 
 __all__ = ["ExportContext", "ExportFormat", "Exporter"]
 
@@ -67,28 +66,22 @@ class ExportContext:
         title: str | None = None,
         log_name: str | None = None,
     ) -> None:
-        from fonds.exports.citeproc import DEFAULT_STYLE
-
         self.log = log
         self.views = views if views is not None else Views(log)
         self.as_of = as_of
         self.filters: Mapping[str, Any] = dict(filters or {})
         self.style = style or DEFAULT_STYLE
         self.given_title = title
-        self.log_name = log_name if log_name is not None else _name(log.location)
+        self.log_name = log_name if log_name is not None else Path(log.location).resolve().name
 
     @functools.cached_property
     def selection(self) -> Selection:
         """The facts the filters select, and the sources they rest on."""
-        from fonds.exports.selection import select
-
         return select(self.views, self.as_of, **self.filters)
 
     @functools.cached_property
     def formatter(self) -> Formatter:
         """The CSL formatter of the style."""
-        from fonds.exports.citeproc import Formatter
-
         return Formatter(self.style)
 
     @property
@@ -103,9 +96,3 @@ class ExportContext:
         if date_from or date_to:
             title += f", {date_from or '…'} to {date_to or '…'}"
         return title
-
-
-def _name(location: str) -> str:
-    from pathlib import Path
-
-    return Path(location).resolve().name
