@@ -285,3 +285,16 @@ def test_a_query_as_of_a_point_is_typed_too(tmp_path: Path) -> None:
     assert len(views.person("person:molotov").rows()) == 2
     assert views.person("person:molotov").rows()[1]["sources"] == "source:book, para. 7"
     assert AGENT in views.known_ids()
+
+
+def test_answers_are_values_that_copy_and_compare(shipped: Views) -> None:
+    import pickle
+
+    timeline = shipped.timeline(date_from=1940, date_to=1940)
+    assert pickle.loads(pickle.dumps(timeline)) == timeline
+    molotov = shipped.person("person:molotov")
+    copied = pickle.loads(pickle.dumps(molotov))
+    assert copied == molotov and copied.rows() == molotov.rows()
+    assert len({*timeline, *timeline}) == len(timeline)  # facts hash, so they can be counted
+    with pytest.raises(TypeError):
+        timeline[0].document["kind"] = "forged"  # type: ignore[index]

@@ -14,6 +14,7 @@ entity's view, one row per fact and one column per field, ready for
 from __future__ import annotations
 
 import functools
+import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -177,6 +178,14 @@ def historical_date(text: str, calendar: str | None = None) -> HistoricalDate:
 
 # -- facts -------------------------------------------------------------------------------
 
+
+def _read_only(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record as a fact keeps it: read-only, as the views share it."""
+    if isinstance(document, types.MappingProxyType):
+        return document
+    return types.MappingProxyType(document)
+
+
 # a record's fields that a fact carries under its own names (or not at all)
 _NOT_OWN_FIELDS = frozenset(
     {"kind", "schema", "citations", "confidence", "flags", "note", "recorded_by", "date",
@@ -210,10 +219,18 @@ class Fact:
     kind: str
     summary: str
     date: HistoricalDate | None
-    document: Mapping[str, Any] = attrs.field(eq=False, hash=False)
+    document: Mapping[str, Any] = attrs.field(eq=False, hash=False, converter=_read_only)
     other: str | None = None
     other_label: str | None = None
     direction: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the record is read-only (a mapping proxy), which pickle cannot copy; its dict can
+        return (
+            Fact,
+            (self.record, self.seq, self.recorded, self.kind, self.summary, self.date,
+             dict(self.document), self.other, self.other_label, self.direction),
+        )  # fmt: skip
 
     # what the record itself says is read from it on first use: a timeline builds thousands
     # of facts, and a caller reads only some of each

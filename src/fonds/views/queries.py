@@ -12,7 +12,6 @@ import datetime as dt
 import difflib
 import functools
 import re
-import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
@@ -219,7 +218,7 @@ class Query:
             document["kind"],
             self.summary(document),
             self.date(document) if date is _DEFAULT_DATE else date,
-            types.MappingProxyType(document),
+            document,
             other,
             self.label(other) if other is not None else None,
             direction,
@@ -346,8 +345,8 @@ class Query:
         return EntityView(
             id=entity_id,
             kind=kind,
-            labels=_frozen(document.get("labels")),
-            external_ids=_frozen(document.get("external_ids")),
+            labels=_copy(document.get("labels")),
+            external_ids=_copy(document.get("external_ids")),
             date=declared.date,
             declaration=declared,
             names=names,
@@ -595,8 +594,8 @@ def _summarise(kind: Kind, document: Mapping[str, Any], label: Callable[[str], s
     return "".join(out)
 
 
-def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    return types.MappingProxyType(mapping) if mapping is not None else None
+def _copy(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return dict(mapping) if mapping is not None else None
 
 
 def disagree(documents: list[Mapping[str, Any]]) -> bool:
