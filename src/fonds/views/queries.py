@@ -558,34 +558,41 @@ def _mark(text: str) -> str:
     return f"\x01{text}\x01"
 
 
-@functools.cache
-def _fields_read(name: str, template: str) -> tuple[str, ...]:
+def _fields_read(kind: Kind) -> tuple[str, ...]:
     probe = _Probe(lambda _: True)
-    KINDS[name].summarise(probe, _mark)
+    kind.summarise(probe, _mark)
     return tuple(dict.fromkeys(probe.read))
 
 
-@functools.cache
-def _shape(name: str, template: str, present: tuple[bool, ...]) -> _Shape:
-    fields = dict(zip(_fields_read(name, template), present, strict=True))
-    text = KINDS[name].summarise(_Probe(lambda f: fields.get(f, False)), _mark)
+def _shape(kind: Kind, fields: tuple[str, ...], present: tuple[bool, ...]) -> _Shape:
+    given = dict(zip(fields, present, strict=True))
+    text = kind.summarise(_Probe(lambda f: given.get(f, False)), _mark)
     parts: list[tuple[str, str | None, bool]] = []
     position = 0
     for found in _MARKED.finditer(text):
         parts.append((text[position : found.start()], None, False))
-        labelled = found.group(1) is not None
-        parts.append(("", found.group(1) or found.group(2), labelled))
+        parts.append(("", found.group(1) or found.group(2), found.group(1) is not None))
         position = found.end()
     parts.append((text[position:], None, False))
     return tuple(part for part in parts if part[0] or part[1])
 
 
+_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {}
+_SHAPES: dict[tuple[tuple[str, str], tuple[bool, ...]], _Shape] = {}
+
+
 def _summarise(kind: Kind, document: Mapping[str, Any], label: Callable[[str], str]) -> str:
     """``kind.summarise(document, label)``, from the kept shape."""
-    fields = _fields_read(kind.name, kind.summary)
-    present = tuple(document.get(f) is not None and document.get(f) != "" for f in fields)
+    key = (kind.name, kind.summary)
+    fields = _FIELDS.get(key)
+    if fields is None:
+        fields = _FIELDS[key] = _fields_read(kind)
+    present = tuple(document.get(f) not in (None, "") for f in fields)
+    shape = _SHAPES.get((key, present))
+    if shape is None:
+        shape = _SHAPES[(key, present)] = _shape(kind, fields, present)
     out = []
-    for text, field, labelled in _shape(kind.name, kind.summary, present):
+    for text, field, labelled in shape:
         if field is None:
             out.append(text)
         else:
