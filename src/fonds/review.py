@@ -14,7 +14,7 @@ from fonds.model.kinds import KINDS, Kind
 from fonds.problems import Problem
 from fonds.validate import ValidatedRecord
 from fonds.views import Views
-from fonds.views.answers import citations, sources_text
+from fonds.views.citations import citations, sources_text
 from fonds.views.queries import Query, disagree
 from fonds.views.render import markdown_escape
 

@@ -16,7 +16,7 @@ from fonds.exports.selection import with_parents
 from fonds.log.base import AsOf, Entry, LogStore
 from fonds.problems import UsageError
 from fonds.views import UnknownIdError, Views
-from fonds.views.answers import citations
+from fonds.views.citations import citations
 
 __all__ = ["cite"]
 

@@ -23,7 +23,7 @@ import orjson
 from fonds.exports.csl import citation_key
 from fonds.model.records import Citation
 from fonds.problems import ArgumentError, FondsError
-from fonds.views.answers import LOCATOR_TERMS, locator_text
+from fonds.views.citations import LOCATOR_TERMS, locator_text
 
 __all__ = [
     "DEFAULT_STYLE",

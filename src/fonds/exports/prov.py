@@ -11,7 +11,7 @@ import attrs
 
 from fonds.exports.base import ExportContext
 from fonds.log.base import LogStore
-from fonds.views.answers import locator_text
+from fonds.views.citations import locator_text
 
 __all__ = ["FONDS_NS", "ID_NS", "RECORD_NS", "ProvExporter", "prov_document"]
 

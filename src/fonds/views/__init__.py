@@ -27,9 +27,9 @@ from fonds.views.answers import (
     Quotations,
     SourceImpact,
     TimelineEntry,
-    citation_text,
     rows,
 )
+from fonds.views.citations import citation_text
 from fonds.views.queries import DateLike, Query, TimelineFilter
 from fonds.views.state import ViewState, load_state
 

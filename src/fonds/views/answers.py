@@ -24,11 +24,11 @@ import orjson
 
 from fonds.model.dates import DateError, format_date, parse_date
 from fonds.model.kinds import KINDS
-from fonds.model.records import Citation, Locator
+from fonds.model.records import Citation
+from fonds.views.citations import citation_json, citation_text, citations, sources_text
 
 __all__ = [
     "FACT_COLUMNS",
-    "LOCATOR_TERMS",
     "Claim",
     "Conflict",
     "EntityView",
@@ -40,77 +40,9 @@ __all__ = [
     "Quotations",
     "SourceImpact",
     "TimelineEntry",
-    "citation_text",
-    "citations",
     "historical_date",
-    "locator_text",
     "rows",
-    "sources_text",
 ]
-
-# -- citations as text (the one place) ---------------------------------------------------
-
-LOCATOR_TERMS = {
-    "page": "p.",
-    "paragraph": "para.",
-    "chapter": "chap.",
-    "column": "col.",
-    "folio": "fol.",
-    "line": "l.",
-    "volume": "vol.",
-    "number": "no.",
-}
-"""fonds locator labels → the abbreviations of the CSL locator terms; others print as given."""
-
-
-def locator_text(label: str, value: str) -> str:
-    """A locator as a note prints it: ``para. 41``, ``p. 12``, ``List of persons, row 2``
-    (a section is its value), ``telegram 7``."""
-    term = LOCATOR_TERMS.get(label)
-    if term:
-        return f"{term} {value}"
-    return value if label == "section" else f"{label} {value}"
-
-
-def citation_text(citation: Citation) -> str:
-    """A citation in one line: its source id and, when it has one, its locator
-    (``source:axis-talks-page, para. 41``)."""
-    locator = citation.locator
-    if locator is None:
-        return citation.source
-    return f"{citation.source}, {locator_text(locator.label, locator.value)}"
-
-
-def sources_text(sources: Iterable[Citation], separator: str = "; ") -> str:
-    """Citations in one line, each as :func:`citation_text` writes it."""
-    return separator.join(citation_text(citation) for citation in sources)
-
-
-def _citation(raw: Mapping[str, Any]) -> Citation:
-    locator = raw.get("locator")
-    return Citation(
-        raw["source"],
-        Locator(locator["label"], locator["value"]) if locator else None,
-        raw.get("quote"),
-        raw.get("note"),
-    )
-
-
-def citations(raw: Iterable[Mapping[str, Any]]) -> tuple[Citation, ...]:
-    """The ``citations`` of a record document as :class:`Citation` values."""
-    return tuple([_citation(item) for item in raw])
-
-
-def _citation_json(citation: Citation) -> dict[str, Any]:
-    result: dict[str, Any] = {"source": citation.source}
-    if citation.locator is not None:
-        result["locator"] = {"label": citation.locator.label, "value": citation.locator.value}
-    if citation.quote is not None:
-        result["quote"] = citation.quote
-    if citation.note is not None:
-        result["note"] = citation.note
-    return result
-
 
 # -- dates -------------------------------------------------------------------------------
 
@@ -304,7 +236,7 @@ class Fact:
             result["flags"] = list(self.flags)
         if self.note is not None:
             result["note"] = self.note
-        result["sources"] = [_citation_json(c) for c in self.sources]
+        result["sources"] = [citation_json(c) for c in self.sources]
         if fields and self.other_label is not None:
             result["label"] = self.other_label
         if fields and self.direction is not None:
@@ -369,7 +301,7 @@ class LanguageNames:
                     "value": v.document.get("value"),
                     "flags": list(v.flags),
                     "record": v.record,
-                    "sources": [_citation_json(c) for c in v.sources],
+                    "sources": [citation_json(c) for c in v.sources],
                 }
                 for v in self.variants
             ],

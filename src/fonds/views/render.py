@@ -22,8 +22,8 @@ from fonds.views.answers import (
     Fact,
     HistoryItem,
     SourceImpact,
-    sources_text,
 )
+from fonds.views.citations import sources_text
 
 __all__ = [
     "FACT_TABLE_COLUMNS",
