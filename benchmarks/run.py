@@ -176,7 +176,7 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     results["one_day_within_entries"] = sum(sizes) / len(sizes)
     # the lookup alone: which entries overlap the day, before each is turned into a fact
     query = views.at()
-    seconds, _ = _timed(lambda: [views.state.dated_between(*query._range(d, d)) for d in days])
+    seconds, _ = _timed(lambda: [views.state.dated_between(*query.date_range(d, d)) for d in days])
     results["one_day_lookup_ms"] = seconds / len(days) * 1000
     results["peak_rss_mib"] = _peak_mib()
     return results

@@ -129,12 +129,12 @@ def test_the_page_caveats_are_modelled(documents: list[dict[str, Any]]) -> None:
 def test_meetings_have_times_places_and_roles() -> None:
     views = Views(JsonlLog.open(RECORDS), use_snapshot=False)
     molotov = views.person("person:molotov")
-    roles = {(e["event"], e["role"]) for e in molotov["events"]}
+    roles = {(e.document["event"], e.document["role"]) for e in molotov.participations}
     assert ("event:hitler-molotov-meeting-1940-11-12", "guest") in roles
     assert ("event:hitler-molotov-meeting-1940-11-13", "guest") in roles
     assert ("event:air-raid-shelter-talks-1940-11-13", "guest") in roles
     day = views.timeline(date_from="1940-11-12", date_to="1940-11-12")
-    ids = [e["subjects"][0] for e in day if e["kind"] == "event"]
+    ids = [e.subjects[0] for e in day if e.kind == "event"]
     assert ids.index("event:molotov-arrives-in-berlin-1940") < ids.index(
         "event:hitler-molotov-meeting-1940-11-12"
     )

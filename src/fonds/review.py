@@ -6,14 +6,17 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 from slugify import slugify
 
-from fonds.exports.report import MARKDOWN_ESCAPES
 from fonds.log.base import LogStore
+from fonds.model.kinds import KINDS, Kind
 from fonds.problems import Problem
 from fonds.validate import ValidatedRecord
 from fonds.views import Views
-from fonds.views.queries import Query, _disagree
+from fonds.views.citations import citations, sources_text
+from fonds.views.queries import Query, disagree
+from fonds.views.render import markdown_escape
 
 __all__ = ["WEAK_FLAGS", "review"]
 
@@ -44,9 +47,15 @@ def _record_id(document: Mapping[str, Any]) -> str:
     return record_hash(document)
 
 
-def _subjects(document: Mapping[str, Any]) -> list[str]:
-    keys = ("subject", "person", "speaker", "event", "source")
-    return [document[k] for k in keys if isinstance(document.get(k), str)]
+def _is_fact(kind: Kind) -> bool:
+    """A sourced assertion about entities (not a declaration, a correction or a passage)."""
+    return not kind.entity and not kind.correction and kind.citations is not None
+
+
+def _compared_by_name(kind: Kind) -> bool:
+    """Entities whose new ones are compared by name with those the log has: named ones
+    without a date of their own (events of the same name differ by their date)."""
+    return kind.entity and "labels" in attrs.fields_dict(kind.cls) and kind.timeline_date is None
 
 
 def _fact(
@@ -84,8 +93,8 @@ def _near_duplicates(
     found: list[dict[str, Any]] = []
     existing: dict[str, list[tuple[str, str]]] = {}
     for entity_id in known:
-        kind = entity_id.split(":", 1)[0]
-        if kind in ("person", "place"):
+        kind = KINDS.kind_of_id(entity_id)
+        if kind is not None and _compared_by_name(KINDS[kind]):
             seq = query.state.declaration(entity_id, query.limit)
             if seq is not None:
                 labels = query.document(seq).get("labels", {})
@@ -95,7 +104,7 @@ def _near_duplicates(
     life = _life_dates(query, contributed)
     seen: set[tuple[str, str]] = set()
     for document in contributed:
-        if document["kind"] not in ("person", "place"):
+        if not _compared_by_name(KINDS.of(document)):
             continue
         for text in document.get("labels", {}).values():
             key = _name_key(text)
@@ -169,9 +178,9 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
     ]
     facts: dict[str, list[dict[str, Any]]] = {}
     for document in documents:
-        if "id" in document or document["kind"] in ("supersede", "retract", "passage"):
+        if not _is_fact(KINDS.of(document)):
             continue
-        subject = _subjects(document)[0]
+        subject = KINDS.about(document)[0]
         facts.setdefault(subject, []).append(_fact(query, new, document))
 
     superseded_here = {d["target"] for d in documents if d["kind"] == "supersede"}
@@ -189,7 +198,7 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
             and query.document(seq).get("subject") == subject
             and query.document(seq).get("property") == prop
         ]
-        disagreeing = [d for d in standing if _disagree([d, document])]
+        disagreeing = [d for d in standing if disagree([d, document])]
         if disagreeing:
             conflicts.append(
                 {
@@ -241,10 +250,11 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
 
     weak = []
     for document in documents:
-        citations = document.get("citations", ())
-        if not citations or ("id" in document and document["kind"] != "event"):
-            continue
-        standings = [_source_standing(query, new, c["source"]) for c in citations]
+        cited = document.get("citations", ())
+        kind = KINDS.of(document)
+        if not cited or (kind.entity and kind.timeline_date is None):
+            continue  # a declaration counts only for what happened (an event)
+        standings = [_source_standing(query, new, c["source"]) for c in cited]
         if all(standings):
             weak.append(
                 {**_fact(query, new, document), "source_flags": sorted(set().union(*standings))}
@@ -264,13 +274,7 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
 
 
 def _sources_text(fact: Mapping[str, Any]) -> str:
-    parts = []
-    for citation in fact.get("sources", ()):
-        locator = citation.get("locator")
-        parts.append(
-            citation["source"] + (f" ({locator['label']} {locator['value']})" if locator else "")
-        )
-    return "; ".join(parts) or "no source"
+    return sources_text(citations(fact.get("sources", ()))) or "no source"
 
 
 def _when(fact: Mapping[str, Any]) -> str:
@@ -293,7 +297,7 @@ class _Writer:
 
     def text(self, value: object) -> str:
         # data from contributors is text, never Markdown or HTML in a pull-request comment
-        return str(value).translate(MARKDOWN_ESCAPES) if self.markdown else str(value)
+        return markdown_escape(value) if self.markdown else str(value)
 
     def fact(self, fact: Mapping[str, Any]) -> str:
         confidence = fact.get("confidence", "")

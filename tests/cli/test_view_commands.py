@@ -91,3 +91,25 @@ def test_within_narrows_a_day_to_what_certainly_happened_on_it(
     code, out, _ = run(capsys, *day, "--within", "--format", "json")
     assert code == 0
     assert [e["date"] for e in orjson.loads(out)] == ["1940-11-13"]
+
+
+def test_an_id_of_another_kind_is_exit_1_saying_what_it_is(
+    log_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "person", "event:arrival", "--log", str(log_dir))
+    assert code == 1 and out == ""
+    assert err.strip() == "fonds: event:arrival: an event, not a person"
+    code, out, _ = run(capsys, "event", "arrival", "--log", str(log_dir), "--format", "json")
+    assert code == 0 and orjson.loads(out)["kind"] == "event"
+
+
+def test_markdown_views_escape_the_data(
+    log_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    renamed = {**base()[3], "id": "person:hostile", "labels": {"en": "<b>Bold</b> | *x*"}}
+    path = write_jsonl(tmp_path / "hostile.jsonl", [renamed])
+    assert run(capsys, "append", str(path), "--log", str(log_dir))[0] == 0
+    code, out, _ = run(capsys, "person", "hostile", "--log", str(log_dir), "--format", "md")
+    assert code == 0
+    assert out.startswith("# &lt;b&gt;Bold&lt;/b&gt; \\| \\*x\\* (person:hostile)\n")
+    assert "<b>" not in out

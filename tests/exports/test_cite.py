@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from fonds.exports.cite import Cite, Formatter, html_to_text
+from fonds.exports.citeproc import Cite, Formatter, html_to_text
 from fonds.exports.csl import csl_item
 from tests.helpers import run_cli, write_jsonl
 
@@ -97,7 +97,7 @@ def test_pandoc_reads_as_the_reference_processors_where_citeproc_py_does_not() -
     )
     from citeproc.source.json import CiteProcJSON
 
-    from fonds.exports.cite import style_path
+    from fonds.exports.citeproc import style_path
 
     item = csl_item(ARCHIVAL_TELEGRAM)
     style = CitationStylesStyle(str(style_path("chicago-notes-bibliography")), validate=False)

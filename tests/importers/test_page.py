@@ -261,3 +261,26 @@ def test_generated_pages_read_back(
         tuple(d.isoformat() for d in dates) for _, dates, _, _ in persons
     ]
     assert [r.name for r in page.persons] == [name for name, *_ in persons]
+
+
+def test_the_page_importer_returns_a_draft(tmp_path: Path) -> None:
+    from fonds.importers.draft import Draft
+    from fonds.importers.page import import_page, page_draft
+
+    draft = import_page(SEED)
+    assert isinstance(draft, Draft) and draft.ok
+    assert draft.records == page_draft(read_page(SEED.read_text(encoding="utf-8"))).records
+    lines = draft.jsonl().splitlines()
+    assert [orjson.loads(line) for line in lines] == [dict(r) for r in draft.records]
+    with_faults = import_page(PAGES / "faults.txt")
+    assert not with_faults.ok and with_faults.problems[0].line is not None
+
+
+def test_control_characters_in_a_page_are_reported_with_their_line_never_drafted() -> None:
+    text = "Title\n\nA paragraph.\nA \x1b]0;pwned\x07 title change.\x0bAnd more\nLast one.\n"
+    page = read_page(text, "hostile.txt")
+    found = [(p.line, p.code) for p in page.problems]
+    assert (4, "control-character") in found
+    assert "U+001B at column 3" in next(p.message for p in page.problems if p.line == 4)
+    texts = " ".join(paragraph.text for paragraph in page.paragraphs)
+    assert "\x1b" not in texts and "\x07" not in texts and "Last one." in texts

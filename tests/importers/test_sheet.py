@@ -133,3 +133,17 @@ def test_a_sheet_that_is_not_utf8_or_empty(
     empty.write_text("\n\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "import", "csv", str(empty), "--kind", "person")
     assert code == 1 and "no header row" in err
+
+
+def test_the_sheet_reader_returns_a_draft_numbered_by_row(tmp_path: Path) -> None:
+    from fonds.importers.draft import Draft
+    from fonds.importers.sheet import read_sheet, template
+
+    sheet = tmp_path / "people.csv"
+    example = template("person").splitlines()
+    sheet.write_text("\n".join([example[0], "", example[1], example[1]]) + "\n", encoding="utf-8")
+    draft = read_sheet(sheet, "person")
+    assert isinstance(draft, Draft) and draft.ok
+    assert draft.lines == (3, 4)  # spreadsheet rows: the header is row 1, a blank row 2
+    assert [line for _, line, _ in draft.numbered(str(sheet))] == [3, 4]
+    assert draft.records[0]["id"] == "person:kollontai"

@@ -170,3 +170,15 @@ def _get(entry: Any, key: str) -> Any:
 
 def _json(answer: Any) -> Any:
     return answer if isinstance(answer, dict) else answer.to_json()
+
+
+def test_a_summary_reads_its_template_with_labels_and_optional_parts() -> None:
+    attribute = KINDS["attribute"]
+    born = {"kind": "attribute", "subject": "person:a", "property": "born"}
+    assert attribute.summarise(born, str.upper) == "PERSON:A — born"
+    assert attribute.summarise({**born, "value": "x"}, str.upper) == "PERSON:A — born: x"
+    assert attribute.summarise({**born, "value": ""}, str.upper) == "PERSON:A — born"
+    quoted = {"kind": "quotation", "speaker": "person:a", "text": "No."}
+    assert KINDS["quotation"].summarise(quoted, str.upper) == "PERSON:A: “No.”"
+    assert KINDS["person"].summarise({"kind": "person", "id": "person:a"}, str.upper) == "person"
+    assert KINDS["attribute"].summarise({"kind": "attribute"}, str.upper) == "attribute"

@@ -16,7 +16,7 @@ from fonds.log import JsonlLog
 from fonds.log.jsonl import CACHE_DIR, LOG_FILE
 from fonds.problems import InvalidRecordError
 from fonds.validate import record_hash
-from fonds.views import UnknownIdError, Views
+from fonds.views import Fact, UnknownIdError, Views
 from fonds.views.state import SNAPSHOT
 from tests.helpers import AGENT, agent, cite, life, person, source
 
@@ -67,6 +67,10 @@ def base() -> list[dict[str, Any]]:
     ]
 
 
+def _date(fact: Fact) -> str | None:
+    return fact.date.date if fact.date is not None else None
+
+
 @pytest.fixture
 def log(tmp_path: Path) -> JsonlLog:
     log = JsonlLog.init(tmp_path / "log")
@@ -75,7 +79,7 @@ def log(tmp_path: Path) -> JsonlLog:
 
 
 def test_timeline_orders_by_bounds_then_time_of_day(log: JsonlLog) -> None:
-    dates = [e["date"] for e in Views(log).timeline()]
+    dates = [e.date.date for e in Views(log).timeline() if e.date]
     assert dates == [
         "1890-03-09",
         "1940-10/1940-11",
@@ -89,18 +93,18 @@ def test_timeline_orders_by_bounds_then_time_of_day(log: JsonlLog) -> None:
 
 def test_one_day_range_keeps_what_overlaps_it(log: JsonlLog) -> None:
     entries = Views(log).timeline(date_from="1940-11-13", date_to="1940-11-13")
-    assert [e["date"] for e in entries] == ["1940-10/1940-11", "1940-11-13"]
-    assert all(e["sources"] for e in entries)
+    assert [_date(e) for e in entries] == ["1940-10/1940-11", "1940-11-13"]
+    assert all(e.sources for e in entries)
 
 
 def test_within_keeps_only_what_certainly_falls_in_the_range(log: JsonlLog) -> None:
     views = Views(log)
     day = views.timeline(date_from="1940-11-13", date_to="1940-11-13", within=True)
-    assert [e["date"] for e in day] == ["1940-11-13"]
+    assert [_date(e) for e in day] == ["1940-11-13"]
     day = views.timeline(date_from="1940-11-12", date_to="1940-11-12", within=True)
-    assert [e["date"] for e in day] == ["1940-11-12", "1940-11-12T11:05:00", "1940-11-12T15:00:00"]
+    assert [_date(e) for e in day] == ["1940-11-12", "1940-11-12T11:05:00", "1940-11-12T15:00:00"]
     autumn = views.timeline(date_from="1940-10", date_to="1940-11", within=True)
-    assert [e["date"] for e in autumn] == [
+    assert [_date(e) for e in autumn] == [
         "1940-10/1940-11",
         "1940-11-12",
         "1940-11-12T11:05:00",
@@ -120,22 +124,31 @@ def test_within_is_the_overlapping_entries_whose_bounds_lie_inside(
     low, high = start.isoformat(), (start + timedelta(days=days)).isoformat()
     overlapping = views.timeline(date_from=low, date_to=high)
     expected = [
-        e for e in overlapping if e["earliest"] >= f"{low}T00:00" and e["latest"] < f"{high}T24"
+        e
+        for e in overlapping
+        if e.date
+        and e.date.earliest
+        and e.date.latest
+        and e.date.earliest >= f"{low}T00:00"
+        and e.date.latest < f"{high}T24"
     ]
     assert views.timeline(date_from=low, date_to=high, within=True) == expected
 
 
 def test_person_filter_includes_the_events_the_person_took_part_in(log: JsonlLog) -> None:
     entries = Views(log).timeline(person="person:ribbentrop")
-    assert [e["summary"] for e in entries] == ["Molotov arrives"]
+    assert [e.summary for e in entries] == ["Molotov arrives"]
 
 
 def test_person_view_has_life_dates_events_and_sources(log: JsonlLog) -> None:
     view = Views(log).person("person:molotov")
-    assert [f["date"] for f in view["life"]["born"]] == ["1890-03-09"]
-    assert view["life"]["born"][0]["sources"][0]["source"] == "source:book"
-    assert [(e["event"], e["role"]) for e in view["events"]] == [("event:arrival", "guest")]
-    assert view["events"][0]["date"] == "1940-11-12T11:05:00"
+    assert view.life is not None
+    assert [_date(f) for f in view.life.born] == ["1890-03-09"]
+    assert view.life.born[0].sources[0].source == "source:book"
+    assert [(e.other, e.document["role"]) for e in view.participations] == [
+        ("event:arrival", "guest")
+    ]
+    assert _date(view.participations[0]) == "1940-11-12T11:05:00"
 
 
 def test_unknown_id_suggests_the_closest(log: JsonlLog) -> None:
@@ -150,8 +163,8 @@ def test_a_second_birth_date_is_a_conflict_from_its_entry_on(log: JsonlLog) -> N
     log.append([life("person:molotov", "born", "1890-02-25", "source:telegrams")])
     views = Views(log)
     found = views.conflicts()
-    assert len(found) == 1 and found[0]["open"] and found[0]["property"] == "born"
-    assert {c["date"] for c in found[0]["claims"]} == {"1890-03-09", "1890-02-25"}
+    assert len(found) == 1 and found[0].open and found[0].property == "born"
+    assert {_date(c.fact) for c in found[0].claims} == {"1890-03-09", "1890-02-25"}
     assert views.conflicts(as_of=head.seq) == []
 
 
@@ -177,12 +190,13 @@ def test_a_supersession_resolves_a_conflict_and_history_shows_it(log: JsonlLog) 
     )
     views = Views(log)
     found = views.conflicts()
-    assert len(found) == 1 and not found[0]["open"]
-    assert found[0]["preferred"] == record_hash(right)
-    rows = views.history("person:molotov")
-    superseded = next(r for r in rows if r["record"] == record_hash(wrong))
-    assert superseded["status"] == "superseded" and superseded["reason"] == "Julian date misread"
-    assert any(r["kind"] == "supersede" for r in rows)
+    assert len(found) == 1 and not found[0].open
+    assert found[0].preferred == record_hash(right)
+    items = views.history("person:molotov")
+    superseded = next(i for i in items if i.fact.record == record_hash(wrong))
+    assert superseded.status == "superseded"
+    assert superseded.correction_reason == "Julian date misread"
+    assert any(i.fact.kind == "supersede" for i in items)
 
 
 def test_source_impact_lists_what_would_lose_all_sources(log: JsonlLog) -> None:
@@ -192,8 +206,8 @@ def test_source_impact_lists_what_would_lose_all_sources(log: JsonlLog) -> None:
     }
     log.append([twice, life("person:hitler", "died", "1945-04-30", "source:telegrams")])
     impact = Views(log).source("source:telegrams")
-    assert impact["counts"] == {"citing": 2, "would_lose_all_sources": 1}
-    assert impact["would_lose_all_sources"][0]["date"] == "1945-04-30"
+    assert impact.counts == {"citing": 2, "would_lose_all_sources": 1}
+    assert _date(impact.would_lose_all_sources[0]) == "1945-04-30"
 
 
 def test_snapshot_is_reused_and_updated_with_only_new_entries(

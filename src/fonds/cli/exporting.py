@@ -7,35 +7,28 @@ from pathlib import Path
 import click
 import orjson
 
-from fonds.cli.common import as_of_option, emit, format_option, log_option, open_log, out_option
-from fonds.cli.importing import write_atomically
+from fonds.cli.common import (
+    as_of_option,
+    emit,
+    format_option,
+    log_option,
+    open_log,
+    out_option,
+    write_output,
+)
 from fonds.cli.views import filter_options
-from fonds.exports import formats
-from fonds.exports.cite import DEFAULT_STYLE, Formatter
-from fonds.exports.citing import cite as cite_record
-from fonds.exports.report import html_report, markdown_report
-from fonds.exports.selection import select
+from fonds.exports.base import ExportContext
+from fonds.exports.cite_record import cite as cite_record
+from fonds.exports.citeproc import DEFAULT_STYLE
+from fonds.exports.registry import FORMATS
 from fonds.problems import UsageError
 from fonds.views import Views
 
-EXPORT_FORMATS = (
-    "csl-json",
-    "bibtex",
-    "ris",
-    "prov-json",
-    "prov-n",
-    "prov-xml",
-    "prov-ttl",
-    "csv",
-    "parquet",
-    "timelinejs",
-    "md",
-    "html",
-)
-_PROV = {"prov-json": "json", "prov-n": "provn", "prov-xml": "xml", "prov-ttl": "rdf"}
+EXPORT_FORMATS = tuple(FORMATS)
 
 
 def style_option(function: click.decorators.FC) -> click.decorators.FC:
+    """The ``--style`` option: the CSL style citations are formatted in."""
     return click.option(
         "--style",
         default=DEFAULT_STYLE,
@@ -51,7 +44,7 @@ def style_option(function: click.decorators.FC) -> click.decorators.FC:
 @format_option("text", "json", "html")
 @as_of_option
 @style_option
-def cite(identifier: str, log_dir: Path, output_format: str, as_of: str | None, style: str) -> None:
+def cite(identifier: str, log_dir: str, output_format: str, as_of: str | None, style: str) -> None:
     """Cite a source, an entity (by its declaration) or any record (by its hash).
 
     Prints the footnote (or in-text citation) in the style, the bibliography entries, and the
@@ -83,7 +76,7 @@ def cite(identifier: str, log_dir: Path, output_format: str, as_of: str | None, 
 @filter_options
 @click.option("--title", default=None, help="Title of a report or timeline.")
 def export(
-    export_format: str, log_dir: Path, as_of: str | None, out: Path | None, style: str,
+    export_format: str, log_dir: str, as_of: str | None, out: Path | None, style: str,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
     flag: str | None, min_confidence: str | None, within: bool, title: str | None,
 ) -> None:  # fmt: skip
@@ -93,47 +86,15 @@ def export(
     is given); prov-* the provenance of every record; csv, parquet, timelinejs, md and html the
     selected facts with their citations.
     """
+    exporter = FORMATS[export_format]
+    if exporter.needs_out and out is None:
+        raise UsageError(f"export {export_format}: --out FILE is needed (the format is binary)")
     log = open_log(log_dir)
-    views = Views(log)
-    if export_format in _PROV:
-        document = formats.prov_document(log, as_of)
-        write_atomically(document.serialize(format=_PROV[export_format]).encode(), out)
-        return
-    selection = select(
-        views, as_of, date_from=date_from, date_to=date_to, person=person, place=place,
-        flag=flag, min_confidence=min_confidence, within=within,
-    )  # fmt: skip
-    heading = title or _default_title(views, person, place, date_from, date_to)
-    data: bytes
-    if export_format == "csl-json":
-        data = formats.csl_json(selection)
-    elif export_format == "bibtex":
-        data = formats.bibtex(selection).encode()
-    elif export_format == "ris":
-        data = formats.ris(selection).encode()
-    elif export_format == "csv":
-        data = formats.csv_table(selection).encode()
-    elif export_format == "parquet":
-        if out is None:
-            raise UsageError("export parquet: --out FILE is needed (Parquet is binary)")
-        formats.parquet(selection, out)
-        return
-    elif export_format == "timelinejs":
-        data = formats.timelinejs(selection, Formatter(style), heading)
-    elif export_format == "md":
-        data = markdown_report(selection, Formatter(style), heading).encode()
-    else:
-        source = Path(log.location).resolve().name
-        lede = f"{len(selection.facts)} facts from the log “{source}”, cited in the {style} style."
-        data = html_report(selection, Formatter(style), heading, lede).encode()
-    write_atomically(data, out)
-
-
-def _default_title(
-    views: Views, person: str | None, place: str | None, date_from: str | None, date_to: str | None
-) -> str:
-    subject = person or place
-    title = views.at().label(subject) if subject else "Timeline"
-    if date_from or date_to:
-        title += f", {date_from or '…'} to {date_to or '…'}"
-    return title
+    filters = {
+        "date_from": date_from, "date_to": date_to, "person": person, "place": place,
+        "flag": flag, "min_confidence": min_confidence, "within": within,
+    }  # fmt: skip
+    context = ExportContext(
+        log, Views(log), as_of=as_of, filters=filters, style=style, title=title
+    )
+    write_output(exporter.export(context), out)

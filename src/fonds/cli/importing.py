@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import attrs
 import click
-import orjson
 
-from fonds.cli.common import emit_bytes, error_line, existing_log, format_option, log_option
+from fonds.cli.common import (
+    error_line,
+    existing_log,
+    format_option,
+    log_option,
+    open_log,
+    write_output,
+)
 from fonds.cli.core import print_problems
+from fonds.importers.draft import Draft
 from fonds.importers.page import import_page
 from fonds.importers.sheet import column_for, read_sheet, template
-from fonds.importers.sheet import lines as sheet_lines
-from fonds.log.jsonl import LOG_FILE
-from fonds.model import RECORD_KINDS
+from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
 from fonds.validate import validate_lines
-
-
-def write_atomically(data: bytes, out: Path | None) -> None:
-    """Write to ``out`` whole or not at all (stdout when None)."""
-    if out is None:
-        emit_bytes(data)
-        return
-    directory = out.resolve().parent
-    if not directory.is_dir():
-        raise UsageError(f"{out}: no such directory {directory.name!r}")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+from fonds.views import Views
 
 
 @click.group(name="import")
@@ -97,14 +80,9 @@ def page(
     """Turn an event page of a historical-timeline site into draft records."""
     known: frozenset[str] = frozenset()
     if against is not None:
-        if not (against / LOG_FILE).is_file():
-            raise UsageError(f"{against}: no log here")
-        from fonds.log.jsonl import JsonlLog
-        from fonds.views import Views
-
-        known = Views(JsonlLog.open(against)).known_ids()
+        known = Views(open_log(against)).known_ids()
     try:
-        result = import_page(
+        draft = import_page(
             page,
             source_id=source_id,
             event_id=event_id,
@@ -117,23 +95,22 @@ def page(
         )
     except UnicodeDecodeError as exc:
         raise UsageError(f"{page}: not UTF-8 text (byte {exc.start})") from None
-    for problem in result.problems:
+    for problem in draft.problems:
         error_line(str(problem))
-    if result.problems and not skip_unreadable:
+    if draft.problems and not skip_unreadable:
         error_line(
-            f"nothing written: {len(result.problems)} line(s) could not be read"
+            f"nothing written: {len(draft.problems)} line(s) could not be read"
             " (--skip-unreadable writes the rest)"
         )
         sys.exit(1)
-    data = b"".join(orjson.dumps(record) + b"\n" for record in result.records)
-    write_atomically(data, out)
+    write_output(draft.jsonl(), out)
     if out is not None:
-        error_line(f"{len(result.records)} draft records written to {out}")
+        error_line(f"{len(draft.records)} draft records written to {out}")
 
 
 @import_group.command(name="csv")
 @click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--kind", required=True, type=click.Choice(RECORD_KINDS), help="Kind of the rows.")
+@click.option("--kind", required=True, type=click.Choice(KINDS.names), help="Kind of the rows.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -160,11 +137,11 @@ def csv_sheet(
 
     Rows are checked like any contribution, against the log in --log when there is one.
     """
-    result = read_sheet(sheet, kind, recorded_by)
-    problems = list(result.problems)
+    draft = read_sheet(sheet, kind, recorded_by)
+    problems = list(draft.problems)
     valid: list[dict[str, object]] = []
-    if result.records:
-        rows = list(sheet_lines(sheet, result))
+    if draft.records:
+        rows = list(draft.numbered(str(sheet)))
         log = existing_log(log_dir)
         if log is not None:
             report = log.validate(rows)
@@ -179,8 +156,7 @@ def csv_sheet(
         print_problems(problems, output_format)
         error_line(f"nothing written: {len(problems)} problem(s) in {sheet}")
         sys.exit(1)
-    data = b"".join(orjson.dumps(document) + b"\n" for document in valid)
-    write_atomically(data, out)
+    write_output(Draft(tuple(valid)).jsonl(), out)
     if out is not None:
         error_line(f"{len(valid)} records written to {out}")
 
@@ -191,9 +167,9 @@ def template_group() -> None:
 
 
 @template_group.command(name="csv")
-@click.argument("kind", type=click.Choice(RECORD_KINDS))
+@click.argument("kind", type=click.Choice(KINDS.names))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--recorded-by", default="agent:fonds-editors", show_default=True, metavar="AGENT")
 def csv_template(kind: str, out: Path | None, recorded_by: str) -> None:
     """A CSV header for KIND records, with one example row to overwrite."""
-    write_atomically(template(kind, recorded_by).encode("utf-8"), out)
+    write_output(template(kind, recorded_by).encode("utf-8"), out)

@@ -83,4 +83,5 @@ def csl_item(source: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def csl_items(sources: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Source declarations as CSL-JSON items."""
     return [csl_item(source) for source in sources]

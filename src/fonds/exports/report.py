@@ -7,30 +7,25 @@ the data is escaped, and the citations come from the CSL processor already escap
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from importlib import resources
-from typing import Any
 
-from fonds.exports.cite import Formatter, Rendered, html_to_text
+from fonds.exports.base import ExportContext
+from fonds.exports.citeproc import Cite, Formatter, Rendered, cites, html_to_text
 from fonds.exports.csl import csl_item
-from fonds.exports.formats import _cites
 from fonds.exports.selection import Selection
+from fonds.views.answers import Fact
+from fonds.views.render import MARKDOWN_ESCAPES
 
-__all__ = ["MARKDOWN_ESCAPES", "html_report", "markdown_report"]
-
-# backslash escapes for Markdown syntax; entities for what a renderer could take as HTML
-MARKDOWN_ESCAPES = str.maketrans(
-    {**{c: "\\" + c for c in "\\`*_{}[]#|!~^$"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"}
-)
+__all__ = ["export_html", "export_markdown", "html_report", "markdown_report"]
 
 
 def _render(selection: Selection, formatter: Formatter) -> tuple[list[int | None], Rendered]:
     """Each fact's footnote number (None without sources), and the rendered notes."""
     items = [csl_item(source) for source in selection.sources.values()]
     numbers: list[int | None] = []
-    groups = []
+    groups: list[list[Cite]] = []
     for fact in selection.facts:
-        group = _cites(fact)
+        group = cites(fact.sources)
         if group:
             groups.append(group)
             numbers.append(len(groups))
@@ -40,13 +35,18 @@ def _render(selection: Selection, formatter: Formatter) -> tuple[list[int | None
     return numbers, rendered
 
 
+def _when(fact: Fact) -> str:
+    return (fact.date.display if fact.date is not None else None) or "undated"
+
+
 def markdown_report(selection: Selection, formatter: Formatter, title: str) -> str:
+    """The selected facts as a Markdown timeline with numbered footnotes and a bibliography."""
     numbers, rendered = _render(selection, formatter)
     lines = [f"# {title.translate(MARKDOWN_ESCAPES)}", ""]
     for fact, number in zip(selection.facts, numbers, strict=True):
-        when = fact.get("display") or "undated"
-        flags = " ".join(f"`{flag}`" for flag in fact.get("flags", ()))
-        text = str(fact.get("summary", "")).translate(MARKDOWN_ESCAPES)
+        when = _when(fact)
+        flags = " ".join(f"`{flag}`" for flag in fact.flags)
+        text = fact.summary.translate(MARKDOWN_ESCAPES)
         mark = f"[^{number}]" if number else ""
         lines.append(f"- **{when}** — {text}{mark}" + (f" {flags}" if flags else ""))
     if rendered.notes:
@@ -65,30 +65,31 @@ def _style() -> str:
     return resources.files("fonds").joinpath("data/report.css").read_text(encoding="utf-8")
 
 
-def _badges(fact: Mapping[str, Any]) -> str:
+def _badges(fact: Fact) -> str:
     badges = [
-        f'<span class="badge {html.escape(flag)}">{html.escape(flag)}</span>'
-        for flag in fact.get("flags", ())
+        f'<span class="badge {html.escape(flag)}">{html.escape(flag)}</span>' for flag in fact.flags
     ]
-    if fact.get("confidence"):
-        confidence = html.escape(str(fact["confidence"]))
+    if fact.confidence:
+        confidence = html.escape(fact.confidence)
         badges.append(f'<span class="badge confidence">{confidence}</span>')
     return f'<span class="badges">{"".join(badges)}</span>' if badges else ""
 
 
 def html_report(selection: Selection, formatter: Formatter, title: str, lede: str = "") -> str:
+    """The selected facts as one self-contained HTML page: a timeline with flags as badges,
+    numbered footnotes linked both ways, and a bibliography."""
     numbers, rendered = _render(selection, formatter)
     entries: list[str] = []
     for fact, number in zip(selection.facts, numbers, strict=True):
-        when = html.escape(str(fact.get("display") or "undated"))
-        what = html.escape(str(fact.get("summary", "")))
+        when = html.escape(_when(fact))
+        what = html.escape(fact.summary)
         mark = (
             f'<sup><a href="#note-{number}" id="ref-{number}" aria-label="note {number}">'
             f"{number}</a></sup>"
             if number
             else ""
         )
-        kind = html.escape(str(fact.get("kind", "")))
+        kind = html.escape(fact.kind)
         entries.append(
             f'<li class="{kind}"><span class="when">{when}</span>'
             f'<span class="what">{what}{mark}{_badges(fact)}</span></li>'
@@ -114,3 +115,15 @@ def html_report(selection: Selection, formatter: Formatter, title: str, lede: st
         "</main></body></html>",
     ]
     return "\n".join(part for part in parts if part) + "\n"
+
+
+def export_markdown(context: ExportContext) -> bytes:
+    """The export format ``md``."""
+    return markdown_report(context.selection, context.formatter, context.title).encode()
+
+
+def export_html(context: ExportContext) -> bytes:
+    """The export format ``html``."""
+    facts = len(context.selection.facts)
+    lede = f"{facts} facts from the log “{context.log_name}”, cited in the {context.style} style."
+    return html_report(context.selection, context.formatter, context.title, lede).encode()

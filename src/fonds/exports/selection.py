@@ -8,16 +8,16 @@ from typing import Any
 import attrs
 
 from fonds.log.base import AsOf
-from fonds.views import Views
+from fonds.views import Fact, Views
 
-__all__ = ["Selection", "select"]
+__all__ = ["Selection", "select", "with_parents"]
 
 
 @attrs.frozen
 class Selection:
     """Facts in historical order, and the source declarations they rest on (keyed by id)."""
 
-    facts: tuple[dict[str, Any], ...]
+    facts: tuple[Fact, ...]
     sources: Mapping[str, Mapping[str, Any]]
     everything: bool  # no filter: the sources are every source the log declares
 
@@ -38,18 +38,19 @@ def select(views: Views, as_of: AsOf = None, **filters: Any) -> Selection:
     facts = tuple(views.timeline(as_of, **active))
     wanted: list[str] = []
     if active:
-        wanted = [c["source"] for fact in facts for c in fact.get("sources", ())]
+        wanted = [c.source for fact in facts for c in fact.sources]
     else:
         wanted = sorted(i for i in views.known_ids() if i.startswith("source:"))
     sources: dict[str, Mapping[str, Any]] = {}
-    for source_id in _with_parents(views, wanted, as_of):
+    for source_id in with_parents(views, wanted, as_of):
         declaration = _declaration(views, source_id, as_of)
         if declaration is not None:
             sources[source_id] = declaration
     return Selection(facts, sources, not active)
 
 
-def _with_parents(views: Views, source_ids: Iterable[str], as_of: AsOf) -> list[str]:
+def with_parents(views: Views, source_ids: Iterable[str], as_of: AsOf = None) -> list[str]:
+    """The sources, each followed by the collections it is part of (and theirs), each once."""
     seen: dict[str, None] = {}
     for source_id in source_ids:
         current: str | None = source_id

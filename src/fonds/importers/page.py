@@ -30,13 +30,14 @@ from typing import Any
 import attrs
 from slugify import slugify
 
+from fonds.importers.draft import Draft
 from fonds.problems import Problem
 
 __all__ = [
     "DEFAULT_AGENT",
-    "PageImport",
     "ParsedPage",
     "import_page",
+    "page_draft",
     "page_records",
     "read_page",
 ]
@@ -55,6 +56,7 @@ _LANGS = r"[a-z]{2,3}(?:,\s*[a-z]{2,3})*"
 _DATES_TAIL = re.compile(rf"(?P<dates>(?:{_DATE}){{1,2}})(?P<langs>{_LANGS})?$")
 _LANGS_ONLY = re.compile(_LANGS)
 _LIST_NUMBER = re.compile(r"^\d{1,4}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TERMINAL = tuple(".,;:!?\"'”’)…]")
 _QUOTE_OPENERS = tuple("\"'“‘„«")
 # Particles written in lower case inside a name ("Joachim von Ribbentrop"); the site capitalises
@@ -69,6 +71,9 @@ _SECTION_PLACES = "Places"
 
 @attrs.frozen
 class Paragraph:
+    """A narrative paragraph: its number (as records cite it), its line, its text, and the
+    section heading and day heading it stands under."""
+
     number: int
     line: int
     text: str
@@ -93,6 +98,9 @@ class ListRow:
 
 @attrs.frozen
 class ParsedPage:
+    """A page as read: its title, paragraphs, related events, places and persons, and the
+    lines that could not be read."""
+
     title: str
     title_line: int
     paragraphs: tuple[Paragraph, ...]
@@ -100,15 +108,6 @@ class ParsedPage:
     places: tuple[ListRow, ...]
     persons: tuple[ListRow, ...]
     problems: tuple[Problem, ...]
-
-
-@attrs.frozen
-class PageImport:
-    """Draft records read from a page, and what could not be read."""
-
-    records: tuple[dict[str, Any], ...]
-    problems: tuple[Problem, ...]
-    page: ParsedPage
 
 
 def _undouble(body: str) -> tuple[str, bool, bool]:
@@ -199,8 +198,18 @@ def _split_row(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 
 def read_page(text: str, path: str = "<page>") -> ParsedPage:
     """Take a page apart; lines that fit no part of the layout become problems."""
-    lines = text.splitlines()
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     reader = _Reader(path, lines)
+    for index, line in enumerate(lines):
+        control = _CONTROL.search(line)
+        if control is not None:
+            reader.problem(
+                index + 1,
+                "control-character",
+                f"control character U+{ord(control.group()):04X} at column {control.start() + 1}:"
+                " a page holds text only (the line is left out)",
+            )
+            lines[index] = ""
     numbered = [(index + 1, line.strip()) for index, line in enumerate(lines)]
     content = [(number, line) for number, line in numbered if line]
     if not content:
@@ -586,8 +595,8 @@ def _person_records(
             )
 
 
-def import_page(
-    path: Path,
+def page_draft(
+    page: ParsedPage,
     *,
     source_id: str | None = None,
     event_id: str | None = None,
@@ -597,10 +606,9 @@ def import_page(
     accessed: str | None = None,
     language: str = "en",
     known_ids: Iterable[str] = (),
-) -> PageImport:
-    """Read the page at ``path`` and draft its records."""
-    text = path.read_text(encoding="utf-8-sig")
-    page = read_page(text, str(path))
+) -> Draft:
+    """The draft of a parsed page: its records (see :func:`page_records`) and the lines that
+    could not be read."""
     records = page_records(
         page,
         source_id=source_id,
@@ -612,4 +620,32 @@ def import_page(
         language=language,
         known_ids=known_ids,
     )
-    return PageImport(tuple(records), page.problems, page)
+    return Draft(tuple(records), page.problems)
+
+
+def import_page(
+    path: Path,
+    *,
+    source_id: str | None = None,
+    event_id: str | None = None,
+    event_date: str | None = None,
+    recorded_by: str | None = None,
+    url: str | None = None,
+    accessed: str | None = None,
+    language: str = "en",
+    known_ids: Iterable[str] = (),
+) -> Draft:
+    """Read the page at ``path`` and draft its records (:func:`read_page` gives the parsed
+    page itself)."""
+    text = path.read_text(encoding="utf-8-sig")
+    return page_draft(
+        read_page(text, str(path)),
+        source_id=source_id,
+        event_id=event_id,
+        event_date=event_date,
+        recorded_by=recorded_by,
+        url=url,
+        accessed=accessed,
+        language=language,
+        known_ids=known_ids,
+    )

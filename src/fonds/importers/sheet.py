@@ -26,13 +26,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import attrs
-import orjson
-
+from fonds.importers.draft import Draft
 from fonds.problems import Problem
 from fonds.schema import bundled_schema
 
-__all__ = ["SheetImport", "column_for", "read_sheet", "template", "to_cells"]
+__all__ = ["EXAMPLES", "column_for", "columns", "read_sheet", "template", "to_cells"]
 
 LIST_SEPARATOR = ";"
 CITATION_PARTS = ("source", "locator", "quote", "note")
@@ -68,6 +66,7 @@ def _shapes(kind: str) -> dict[str, str]:
     return shapes
 
 
+# One example row per kind, for the template (a kind without one gets an empty row).
 EXAMPLES: dict[str, dict[str, Any]] = {
     "person": {
         "id": "person:kollontai",
@@ -193,7 +192,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 def columns(kind: str, citations: int = 2) -> list[str]:
     """The template's columns for a kind, in schema order."""
     result: list[str] = []
-    example = EXAMPLES[kind]
+    example = EXAMPLES.get(kind, {})
     for name, shape in _shapes(kind).items():
         if shape == "map":
             keys = list(example.get(name, {})) or (["en"] if name == "labels" else [])
@@ -250,7 +249,7 @@ def to_cells(kind: str, document: Mapping[str, Any]) -> dict[str, str]:
 def template(kind: str, recorded_by: str = "agent:fonds-editors") -> str:
     """A CSV header for ``kind`` and one example row."""
     header = columns(kind)
-    example = to_cells(kind, {**EXAMPLES[kind], "recorded_by": recorded_by})
+    example = to_cells(kind, {**EXAMPLES.get(kind, {}), "recorded_by": recorded_by})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -271,14 +270,6 @@ def column_for(kind: str, pointer: str) -> str:
         part = parts[2] if len(parts) > 2 and parts[2] in CITATION_PARTS else "source"
         return f"citation{number}.{part}"
     return parts[0]
-
-
-@attrs.frozen
-class SheetImport:
-    """The records of a sheet (with the row each came from) and every problem found."""
-
-    records: tuple[tuple[int, dict[str, Any]], ...]
-    problems: tuple[Problem, ...]
 
 
 def _problem(
@@ -326,15 +317,16 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, cells
 
 
-def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> SheetImport:
-    """Read a CSV sheet of ``kind`` records; cells that cannot be read become problems."""
+def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> Draft:
+    """Read a CSV sheet of ``kind`` records, each numbered by its spreadsheet row; cells that
+    cannot be read become problems (by row and column)."""
     name = str(path)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return SheetImport(
+        return Draft(
             (),
             (
                 _problem(
@@ -349,9 +341,7 @@ def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> SheetIm
     problems: list[Problem] = []
     rows = list(_rows(text))
     if not rows:
-        return SheetImport(
-            (), (_problem(name, 1, "-", "empty-sheet", "the sheet has no header row"),)
-        )
+        return Draft((), (_problem(name, 1, "-", "empty-sheet", "the sheet has no header row"),))
     _, header = rows[0]
     header = [cell.strip() for cell in header]
     shapes = _shapes(kind)
@@ -363,7 +353,8 @@ def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> SheetIm
         problems.append(
             _problem(name, 1, column, "unknown-column", message, close[0] if close else None)
         )
-    records: list[tuple[int, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
     for row, cells in rows[1:]:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             problems.append(
@@ -416,11 +407,6 @@ def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> SheetIm
             document["citations"] = [citations[n] for n in sorted(citations)]
         if "recorded_by" not in document and recorded_by:
             document["recorded_by"] = recorded_by
-        records.append((row, document))
-    return SheetImport(tuple(records), tuple(problems))
-
-
-def lines(path: Path, sheet: SheetImport) -> Iterator[tuple[str, int, bytes]]:
-    """The sheet's records as validator input lines, numbered by spreadsheet row."""
-    for row, document in sheet.records:
-        yield str(path), row, orjson.dumps(document)
+        records.append(document)
+        numbers.append(row)
+    return Draft(tuple(records), tuple(problems), tuple(numbers))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -81,6 +81,8 @@ class Kind:
     correction: bool = attrs.field(init=False)
     #: The date that places a record of this kind on a timeline, if it has one.
     timeline_date: DateField | None = attrs.field(init=False)
+    #: The summary template, read once.
+    summary_parts: tuple[_Part, ...] = attrs.field(init=False)
 
     @about_single.default
     def _about_single(self) -> tuple[str, ...]:
@@ -101,6 +103,11 @@ class Kind:
     @timeline_date.default
     def _timeline_date(self) -> DateField | None:
         return next((d for d in self.dates if d.timeline), None)
+
+    @summary_parts.default
+    def _summary_parts(self) -> tuple[_Part, ...]:
+        named = frozenset(r.field for r in self.references if not r.many)
+        return _parse(self.summary, named)
 
     def about(self, document: Mapping[str, Any]) -> list[str]:
         """The entity ids a record is about, each once, in field order."""
@@ -163,31 +170,41 @@ class Kind:
     def summarise(self, document: Mapping[str, Any], label: Callable[[str], str]) -> str:
         """The record in one line, entities named by ``label``; the kind's name without a
         summary."""
-        if not self.summary:
-            return self.name
-        named = {r.field for r in self.references if not r.many}
+        return _fill(self.summary_parts, document, label) or self.name
 
-        def value(field: str) -> str | None:
+
+# A summary template, read once: literal text, a field (named by its label when the field
+# names an entity), or an optional group left out when a field in it is absent.
+_Part: TypeAlias = "tuple[str, str, bool, tuple[_Part, ...]]"  # (text, field, labelled, group)
+
+
+def _parse(template: str, named: frozenset[str]) -> tuple[_Part, ...]:
+    parts: list[_Part] = []
+    for optional, field, text in _PART.findall(template):
+        if optional:
+            parts.append(("", "", False, _parse(optional, named)))
+        elif field:
+            parts.append(("", field, field in named, ()))
+        else:
+            parts.append((text, "", False, ()))
+    return tuple(parts)
+
+
+def _fill(
+    parts: tuple[_Part, ...], document: Mapping[str, Any], label: Callable[[str], str]
+) -> str | None:
+    out: list[str] = []
+    for text, field, labelled, group in parts:
+        if field:
             found = document.get(field)
             if found is None or found == "":
                 return None
-            return label(found) if field in named else str(found)
-
-        def fill(template: str) -> str | None:
-            out: list[str] = []
-            for optional, field, text in _PART.findall(template):
-                if optional:
-                    out.append(fill(optional) or "")
-                elif field:
-                    found = value(field)
-                    if found is None:
-                        return None
-                    out.append(found)
-                else:
-                    out.append(text)
-            return "".join(out)
-
-        return fill(self.summary) or self.name
+            out.append(label(found) if labelled else str(found))
+        elif group:
+            out.append(_fill(group, document, label) or "")
+        else:
+            out.append(text)
+    return "".join(out)
 
 
 _CITED_SOURCE = Reference("source", frozenset({"source"}), False, False, False)

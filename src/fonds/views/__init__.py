@@ -1,23 +1,69 @@
-"""Views: folds over the log, now or as of any earlier point.
+"""Views: folds over the log, now or as of any earlier point, answered with typed values.
 
-views = fonds.Views(fonds.open_log("records"))
-views.timeline(date_from="1940-11-13", date_to="1940-11-13")
-views.person("person:molotov", as_of=120)
+    views = fonds.Views(fonds.open_log("records"))
+    for entry in views.timeline(date_from=1940, date_to="1940-11-13"):
+        print(entry.date.display, entry.summary, [c.source for c in entry.sources])
+    molotov = views.person("person:molotov", as_of=120)
+    pandas.DataFrame(molotov.rows())          # one row per fact, with its sources
+
+Answers are the values of :mod:`fonds.views.answers` (``to_json()`` gives what the command
+line prints with ``--format json``); :mod:`fonds.views.render` writes them as text or Markdown.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from fonds.log.base import AsOf, LogStore
-from fonds.views.queries import Query, TimelineFilter, UnknownIdError
+from fonds.problems import UnknownIdError
+from fonds.views.answers import (
+    FACT_COLUMNS,
+    Claim,
+    Conflict,
+    EntityView,
+    Fact,
+    HistoricalDate,
+    HistoryItem,
+    LanguageNames,
+    Life,
+    Quotations,
+    SourceImpact,
+    TimelineEntry,
+    rows,
+)
+from fonds.views.citations import citation_text
+from fonds.views.queries import DateLike, Query, TimelineFilter
 from fonds.views.state import ViewState, load_state
 
-__all__ = ["Query", "TimelineFilter", "UnknownIdError", "ViewState", "Views", "load_state"]
+__all__ = [
+    "FACT_COLUMNS",
+    "Claim",
+    "Conflict",
+    "DateLike",
+    "EntityView",
+    "Fact",
+    "HistoricalDate",
+    "HistoryItem",
+    "LanguageNames",
+    "Life",
+    "Query",
+    "Quotations",
+    "SourceImpact",
+    "TimelineEntry",
+    "TimelineFilter",
+    "UnknownIdError",
+    "ViewState",
+    "Views",
+    "citation_text",
+    "load_state",
+    "rows",
+]
 
 
 class Views:
-    """The views of one log. Built once (from the snapshot when there is one), then queried."""
+    """The views of one log. Built once (from the snapshot when there is one), then queried.
+
+    Every question takes ``as_of``: a sequence number or a record time (ISO 8601, UTC), to
+    answer as the log stood then; None (the default) answers as of now.
+    """
 
     def __init__(self, log: LogStore, *, use_snapshot: bool = True) -> None:
         self.log = log
@@ -32,23 +78,64 @@ class Views:
             self._now = Query(self.state, self.log.vocabulary, None)
         return self._now
 
-    def timeline(self, as_of: AsOf = None, **filters: Any) -> list[dict[str, Any]]:
-        return self.at(as_of).timeline(TimelineFilter(**filters))
+    def timeline(
+        self,
+        as_of: AsOf = None,
+        *,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        person: str | None = None,
+        place: str | None = None,
+        flag: str | None = None,
+        min_confidence: str | None = None,
+        within: bool = False,
+    ) -> list[Fact]:
+        """Events and dated facts in historical order, each a :class:`Fact` with its sources.
 
-    def entity(self, entity_id: str, as_of: AsOf = None) -> dict[str, Any]:
+        ``date_from`` / ``date_to`` take EDTF text (``"1940-11-13"``, ``"1940-11"``), a year
+        (``1940``) or a ``datetime.date``; a partly known date is kept when it may fall in the
+        range, or with ``within=True`` only when it certainly does. ``person`` / ``place``
+        keep what concerns that entity, ``flag`` records with that flag, ``min_confidence``
+        records at least that sure. A value that cannot be used raises
+        :class:`fonds.problems.ArgumentError` naming the parameter.
+        """
+        where = TimelineFilter(date_from, date_to, person, place, flag, min_confidence, within)
+        return self.at(as_of).timeline(where)
+
+    def entity(self, entity_id: str, as_of: AsOf = None) -> EntityView:
+        """Everything the log says about one entity of any kind, as an :class:`EntityView`;
+        :class:`UnknownIdError` (with the closest ids) when the log does not declare it."""
         return self.at(as_of).entity(entity_id)
 
-    person = place = event = entity
+    def person(self, person_id: str, as_of: AsOf = None) -> EntityView:
+        """One person: names, life dates, events and roles, quotations, attributes,
+        relations, sources and conflicts. :class:`UnknownIdError` when the id is not a
+        person's (it says what it is instead)."""
+        return self.at(as_of).entity(person_id, "person")
 
-    def source(self, source_id: str, as_of: AsOf = None) -> dict[str, Any]:
+    def place(self, place_id: str, as_of: AsOf = None) -> EntityView:
+        """One place: what happened there, its attributes and relations, with their sources.
+        :class:`UnknownIdError` when the id is not a place's."""
+        return self.at(as_of).entity(place_id, "place")
+
+    def event(self, event_id: str, as_of: AsOf = None) -> EntityView:
+        """One event: its date, participants and roles, quotations and relations, with their
+        sources. :class:`UnknownIdError` when the id is not an event's."""
+        return self.at(as_of).entity(event_id, "event")
+
+    def source(self, source_id: str, as_of: AsOf = None) -> SourceImpact:
+        """What rests on a source: every fact citing it (or one of its parts), and what would
+        be left with no source without it."""
         return self.at(as_of).source_impact(source_id)
 
-    def conflicts(self, as_of: AsOf = None, subject: str | None = None) -> list[dict[str, Any]]:
+    def conflicts(self, as_of: AsOf = None, subject: str | None = None) -> list[Conflict]:
+        """Every fact that sources disagree on (of one ``subject`` when given), side by side."""
         return self.at(as_of).conflicts(subject)
 
     def known_ids(self) -> frozenset[str]:
         """Every entity id the log declares."""
         return frozenset(self.state.declarations)
 
-    def history(self, entity_id: str, as_of: AsOf = None) -> list[dict[str, Any]]:
+    def history(self, entity_id: str, as_of: AsOf = None) -> list[HistoryItem]:
+        """Every record about an entity in log order, with what superseded or retracted it."""
         return self.at(as_of).history(entity_id)

@@ -1,66 +1,89 @@
 """The questions researchers ask, as pure functions of a :class:`ViewState` and a point of the log.
 
-Every answer is plain data (dicts and lists of JSON values) using entity ids and EDTF strings;
-every fact in it carries its ``sources``. Only records standing at the chosen point count:
-a record superseded or retracted by then is left out (``history`` shows it).
+Every answer is a typed value of :mod:`fonds.views.answers`, built of facts that carry their
+sources. Only records standing at the chosen point count: a record superseded or retracted by
+then is left out (``history`` shows it). What a record kind means (what a record is about, how
+it reads in one line) comes from the kinds table, :data:`fonds.model.kinds.KINDS`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import attrs
 
 from fonds.gcpause import gc_paused
 from fonds.log.base import AsOf
 from fonds.model.dates import DateError, date_bounds, parse_date
-from fonds.model.dates import format_date as _format_date
+from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import Vocabulary
-from fonds.problems import FondsError, UsageError
-from fonds.views.state import ViewState, _mentions
+from fonds.problems import ArgumentError, UnknownIdError
+from fonds.views.answers import (
+    Claim,
+    Conflict,
+    EntityView,
+    Fact,
+    HistoricalDate,
+    HistoryItem,
+    LanguageNames,
+    Life,
+    Quotations,
+    SourceImpact,
+    historical_date,
+)
+from fonds.views.state import ViewState
 
-__all__ = ["Query", "TimelineFilter", "UnknownIdError"]
+__all__ = ["DateLike", "Query", "TimelineFilter", "UnknownIdError", "disagree", "edtf_of"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ENTITY_PREFIXES = ("person", "place", "event", "source", "agent")
+DateLike: TypeAlias = str | int | dt.date
+"""A date a filter takes: EDTF text (``1940-11-13``, ``1940-11``), a year, or a
+``datetime.date`` / ``datetime.datetime``."""
+
+_DATE_EXPECTED = "expected an EDTF date such as 1940-11-13, a year, or a datetime.date"
 
 
-class UnknownIdError(FondsError):
-    """An id the log does not hold; ``suggestions`` are the closest known ids."""
-
-    def __init__(self, entity_id: str, suggestions: list[str]) -> None:
-        self.entity_id = entity_id
-        self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"{entity_id}: not in the log{hint}")
+def edtf_of(argument: str, value: DateLike) -> str:
+    """The EDTF text of a date given as a filter; :class:`ArgumentError` naming ``argument``
+    when it is none."""
+    if isinstance(value, dt.datetime):
+        text = value.replace(microsecond=0).isoformat()
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:05d}" if value < 0 else f"{value:04d}"
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise ArgumentError(argument, value, _DATE_EXPECTED)
+    try:
+        parse_date(text)
+    except DateError:
+        raise ArgumentError(argument, value, _DATE_EXPECTED) from None
+    return text
 
 
 @attrs.frozen(slots=True)
 class TimelineFilter:
-    """Which timeline entries to keep. Dates are EDTF; a partly known date counts when its
-    bounds overlap the range (it may fall in it), or with ``within`` only when they lie inside
-    it (it certainly falls in it)."""
+    """Which timeline entries to keep.
 
-    date_from: str | None = None
-    date_to: str | None = None
+    ``date_from`` / ``date_to``: EDTF text, a year or a ``datetime.date``; a partly known date
+    counts when its bounds overlap the range (it may fall in it), or with ``within`` only when
+    they lie inside it (it certainly falls in it). ``person`` / ``place``: what concerns that
+    entity (an event counts for a person who took part in it). ``flag``: records with that
+    flag. ``min_confidence``: records at least that sure (a term of the confidence scale).
+    """
+
+    date_from: DateLike | None = None
+    date_to: DateLike | None = None
     person: str | None = None
     place: str | None = None
     flag: str | None = None
     min_confidence: str | None = None
     within: bool = False
-
-
-def _iso(seconds: int | None) -> str | None:
-    if seconds is None or abs(seconds) >= 1 << 61:
-        return None
-    try:
-        return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
-    except OverflowError:
-        return None
 
 
 _KEPT_DOCUMENTS = 20_000
@@ -72,7 +95,7 @@ def _answer(
     method: Callable[Concatenate[Query, _P], _R],
 ) -> Callable[Concatenate[Query, _P], _R]:
     """A public question, answered with the cyclic collector paused (as folding is): an
-    answer is plain acyclic data, and a collection pass over a large state costs more than
+    answer is acyclic values, and a collection pass over a large state costs more than
     building thousands of entries."""
 
     def answer(self: Query, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -83,25 +106,11 @@ def _answer(
     return answer
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _dated(text: str, calendar: str) -> Mapping[str, Any]:
-    """How a date reads and where it lies; the same few thousand dates recur across a log."""
-    try:
-        info = parse_date(text, calendar)
-    except DateError:
-        return {"date": text}
-    result: dict[str, Any] = {"date": text}
-    if calendar != "gregorian":
-        result["calendar"] = calendar
-    result.update(
-        display=_format_date(info),
-        precision=info.precision,
-        uncertain=info.uncertain,
-        approximate=info.approximate,
-        earliest=_iso(info.lower),
-        latest=_iso(info.upper),
-    )
-    return result
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in ("a", "e", "i", "o", "u") else f"a {kind}"
+
+
+_DEFAULT_DATE: Any = object()
 
 
 class Query:
@@ -116,6 +125,7 @@ class Query:
 
     # -- building blocks ----------------------------------------------------------------
     def document(self, seq: int) -> Mapping[str, Any]:
+        """The record of entry ``seq`` as stored (kept for later questions)."""
         document = self._documents.get(seq)
         if document is None:
             if len(self._documents) >= _KEPT_DOCUMENTS:
@@ -125,29 +135,39 @@ class Query:
             document = self._documents[seq] = self.state.document(seq)
         return document
 
-    def known_ids(self, prefix: str | None = None) -> list[str]:
+    def known_ids(self, kind: str | None = None) -> list[str]:
+        """Every entity id declared as of this point (of one ``kind`` when given), sorted."""
+        kinds = self.state.kinds
         return sorted(
             entity
             for entity, seqs in self.state.declarations.items()
-            if seqs[0] <= self.limit and (prefix is None or entity.startswith(prefix + ":"))
+            if seqs[0] <= self.limit and (kind is None or kinds[seqs[0]] == kind)
         )
 
-    def require(self, entity_id: str) -> int:
-        """The declaration of ``entity_id`` as of the limit; :class:`UnknownIdError` if none."""
+    def require(self, entity_id: str, kind: str | None = None) -> int:
+        """The declaration of ``entity_id`` as of the limit (of an entity of ``kind`` when
+        given); :class:`UnknownIdError`, with the closest ids, when there is none."""
         seq = self.state.declaration(entity_id, self.limit)
-        if seq is not None:
+        found = self.state.kinds[seq] if seq is not None else None
+        if seq is not None and (kind is None or found == kind):
             return seq
-        prefix, _, slug = entity_id.rpartition(":")
-        pool = self.known_ids(prefix if prefix in _ENTITY_PREFIXES else None)
+        wanted = kind or KINDS.kind_of_id(entity_id)
+        message = None if found is None else f"{_article(found)}, not {_article(kind or '')}"
+        raise UnknownIdError(entity_id, self._closest(entity_id, wanted), message)
+
+    def _closest(self, entity_id: str, kind: str | None) -> list[str]:
+        slug = entity_id.rpartition(":")[2]
         # compare the readable parts: the shared kind prefix would make every id look close
         by_slug: dict[str, list[str]] = {}
-        for known in pool:
-            by_slug.setdefault(known.rpartition(":")[2], []).append(known)
+        for known in self.known_ids(kind):
+            if known != entity_id:
+                by_slug.setdefault(known.rpartition(":")[2], []).append(known)
         close_slugs = difflib.get_close_matches(slug, list(by_slug), n=3, cutoff=0.6)
-        close = [known for s in close_slugs for known in by_slug[s]][:3]
-        raise UnknownIdError(entity_id, close)
+        return [known for s in close_slugs for known in by_slug[s]][:3]
 
     def label(self, entity_id: str, lang: str = "en") -> str:
+        """How an entity is named: its label in ``lang`` (or its first), a source's title, or
+        the id itself when the log does not declare it."""
         label = self._labels.get((entity_id, lang))
         if label is None:
             label = self._labels[(entity_id, lang)] = self._label(entity_id, lang)
@@ -158,70 +178,66 @@ class Query:
         if seq is None:
             return entity_id
         document = self.document(seq)
-        if document["kind"] == "source":
-            return str(document["title"])
-        labels: Mapping[str, str] = document.get("labels", {})
-        return labels.get(lang) or next(iter(labels.values()), entity_id)
-
-    def fact(self, seq: int) -> dict[str, Any]:
-        """A record as a fact: identity, kind, confidence, flags, note and its sources."""
-        return self._fact(seq, self.document(seq))
-
-    def _fact(self, seq: int, document: Mapping[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {
-            "record": self.state.record_id(seq),
-            "seq": seq,
-            "recorded": self.state.time(seq),
-            "kind": document["kind"],
-        }
-        for key in ("confidence", "flags", "note"):
-            if key in document:
-                result[key] = document[key]
-        result["sources"] = [dict(c) for c in document.get("citations", ())]
-        return result
-
-    def _dated(self, document: Mapping[str, Any]) -> dict[str, Any]:
-        if "date" not in document:
-            return {}
-        return dict(_dated(document["date"], document.get("calendar") or "gregorian"))
-
-    def _visible(self, seqs: Iterable[int]) -> list[int]:
-        return [seq for seq in seqs if self.state.active(seq, self.limit)]
+        labels: Mapping[str, str] | None = document.get("labels")
+        if labels:
+            return labels.get(lang) or next(iter(labels.values()))
+        return str(document.get("title") or entity_id)
 
     def summary(
         self, document: Mapping[str, Any], label: Callable[[str], str] | None = None
     ) -> str:
         """One line saying what the record states; ``label`` names entities (default: as
         the log declares them)."""
-        label = label or self.label
-        kind = document["kind"]
-        if kind == "event":
-            return label(document["id"])
-        if kind == "participation":
-            return f"{label(document['person'])} — {document['role']} — {label(document['event'])}"
-        if kind == "quotation":
-            return f"{label(document['speaker'])}: “{document['text']}”"
-        if kind == "attribute":
-            value = document.get("value")
-            tail = f": {value}" if value else ""
-            return f"{label(document['subject'])} — {document['property']}{tail}"
-        if kind == "relation":
-            return (
-                f"{label(document['subject'])} — {document['predicate']} — "
-                f"{label(document['object'])}"
-            )
-        return str(kind)
+        return KINDS.of(document).summarise(document, label or self.label)
+
+    def date(self, document: Mapping[str, Any]) -> HistoricalDate | None:
+        """The historical date a record states, if any."""
+        text = document.get("date")
+        if text is None:
+            return None
+        return historical_date(text, document.get("calendar"))
+
+    def fact(
+        self,
+        seq: int,
+        document: Mapping[str, Any] | None = None,
+        *,
+        date: HistoricalDate | None = _DEFAULT_DATE,
+        other: str | None = None,
+        direction: str | None = None,
+    ) -> Fact:
+        """Entry ``seq`` as a :class:`Fact` (``date``: instead of the record's own; ``other``:
+        the other party, in an entity's view)."""
+        if document is None:
+            document = self.document(seq)
+        state = self.state
+        return Fact(
+            state.record_id(seq),
+            seq,
+            state.time(seq),
+            document["kind"],
+            self.summary(document),
+            self.date(document) if date is _DEFAULT_DATE else date,
+            document,
+            other,
+            self.label(other) if other is not None else None,
+            direction,
+        )
+
+    def _visible(self, seqs: Iterable[int]) -> list[int]:
+        return [seq for seq in seqs if self.state.active(seq, self.limit)]
 
     # -- timeline ----------------------------------------------------------------------
     @_answer
-    def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[dict[str, Any]]:
+    def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[Fact]:
         """Events and dated assertions in historical order (bounds, then time, then log)."""
-        low, high = self._range(where.date_from, where.date_to)
+        low, high = self.date_range(where.date_from, where.date_to)
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
-        entries: list[dict[str, Any]] = []
-        for _lower, _upper, seq in self.state.dated_between(low, high, within=where.within):
-            if not self.state.active(seq, self.limit):
+        entries: list[Fact] = []
+        state, limit = self.state, self.limit
+        for _lower, _upper, seq in state.dated_between(low, high, within=where.within):
+            if not state.active(seq, limit):
                 continue
             if keep is not None and seq not in keep:
                 continue
@@ -232,176 +248,163 @@ class Query:
                 self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank
             ):
                 continue
-            entry = self._dated(document)
-            entry["summary"] = self.summary(document)
-            entry["subjects"] = sorted(_mentions(document))
-            entry.update(self._fact(seq, document))
-            entries.append(entry)
+            entries.append(self.fact(seq, document))
         return entries
 
     def _rank(self, term: str) -> int:
         if not self.vocabulary.knows("confidence", term):
             scale = ", ".join(self.vocabulary.confidence)
-            raise UsageError(f"--min-confidence {term!r}: expected one of {scale}")
+            raise ArgumentError("min_confidence", term, f"expected one of {scale}")
         return self.vocabulary.confidence_rank(term)
 
-    def _range(self, date_from: str | None, date_to: str | None) -> tuple[int, int]:
+    def date_range(self, date_from: DateLike | None, date_to: DateLike | None) -> tuple[int, int]:
+        """The bounds (seconds, as the state keeps them) of a range of historical dates: from
+        the earliest moment of ``date_from`` to the latest of ``date_to``; open when None."""
         low, high = -(1 << 62), 1 << 62
-        for text, name in ((date_from, "--from"), (date_to, "--to")):
-            if text is None:
-                continue
-            try:
-                info = parse_date(text)
-            except DateError as exc:
-                raise UsageError(f"{name} {text!r}: {exc}") from None
-            if name == "--from" and info.lower is not None:
-                low = info.lower
-            if name == "--to" and info.upper is not None:
-                high = info.upper
+        if date_from is not None:
+            lower = parse_date(edtf_of("date_from", date_from)).lower
+            low = lower if lower is not None else low
+        if date_to is not None:
+            upper = parse_date(edtf_of("date_to", date_to)).upper
+            high = upper if upper is not None else high
         return low, high
 
     def _subject_filter(self, where: TimelineFilter) -> set[int] | None:
         keep: set[int] | None = None
-        for entity in (where.person, where.place):
+        for entity, kind in ((where.person, "person"), (where.place, "place")):
             if entity is None:
                 continue
-            self.require(entity)
+            self.require(entity, kind)
             seqs = set(self.state.mentions.get(entity, ()))
-            # an event counts for a person who took part in it, or a place where it happened
+            # an event counts for a person who took part in it (or a place where it happened):
+            # the events the records about the entity name
             for seq in list(seqs):
                 document = self.document(seq)
-                event = document.get("event")
-                if document["kind"] in ("participation", "quotation") and event:
-                    seqs.update(self.state.declarations.get(event, ()))
+                for ref in KINDS.of(document).references:
+                    if ref.kinds == _EVENTS and not ref.many and document.get(ref.field):
+                        seqs.update(self.state.declarations.get(document[ref.field], ()))
             keep = seqs if keep is None else keep & seqs
         return keep
 
     # -- entities ----------------------------------------------------------------------
     @_answer
-    def entity(self, entity_id: str) -> dict[str, Any]:
-        """Everything the log says about one entity (person, place, event, source, agent)."""
-        declaration = self.require(entity_id)
+    def entity(self, entity_id: str, kind: str | None = None) -> EntityView:
+        """Everything the log says about one entity (of ``kind`` when given: person, place,
+        event, source or agent)."""
+        declaration = self.require(entity_id, kind)
         document = self.document(declaration)
-        result: dict[str, Any] = {"id": entity_id, "kind": document["kind"]}
-        if "labels" in document:
-            result["labels"] = dict(document["labels"])
-        if "external_ids" in document:
-            result["external_ids"] = dict(document["external_ids"])
-        result.update(self._dated(document))
-        result["declaration"] = self.fact(declaration)
-        attributes: dict[str, list[dict[str, Any]]] = {}
-        participations: list[dict[str, Any]] = []
-        said: list[dict[str, Any]] = []
-        received: list[dict[str, Any]] = []
-        at_event: list[dict[str, Any]] = []
-        relations: list[dict[str, Any]] = []
-        mentioned: list[dict[str, Any]] = []
+        kind = document["kind"]
+        attributes: dict[str, list[Fact]] = {}
+        participations: list[Fact] = []
+        said: list[Fact] = []
+        received: list[Fact] = []
+        at_event: list[Fact] = []
+        relations: list[Fact] = []
+        mentioned: list[Fact] = []
         for seq in self._visible(self.state.mentions.get(entity_id, ())):
             if seq == declaration:
                 continue
             doc = self.document(seq)
-            kind = doc["kind"]
-            item = {**self._dated(doc), **self._fields(doc), **self.fact(seq)}
-            if kind == "attribute" and doc["subject"] == entity_id:
-                attributes.setdefault(doc["property"], []).append(item)
-            elif kind == "participation":
-                if "date" not in doc:
+            record_kind = doc["kind"]
+            if record_kind == "attribute" and doc["subject"] == entity_id:
+                attributes.setdefault(doc["property"], []).append(self.fact(seq, doc))
+            elif record_kind == "participation":
+                other = doc["event"] if doc["person"] == entity_id else doc["person"]
+                date = self.date(doc)
+                if date is None:  # it happened when its event did
                     event_seq = self.state.declaration(doc["event"], self.limit)
-                    if event_seq is not None:
-                        item.update(self._dated(self.document(event_seq)))
-                item["label"] = self.label(
-                    doc["event"] if doc["person"] == entity_id else doc["person"]
-                )
-                participations.append(item)
-            elif kind == "quotation" and doc["speaker"] == entity_id:
-                said.append(item)
-            elif kind == "quotation" and entity_id in doc.get("addressees", ()):
-                received.append(item)
-            elif kind == "quotation":
-                at_event.append(item)
-            elif kind == "relation":
-                other = doc["object"] if doc["subject"] == entity_id else doc["subject"]
-                item["direction"] = "out" if doc["subject"] == entity_id else "in"
-                item["label"] = self.label(other)
-                relations.append(item)
+                    date = self.date(self.document(event_seq)) if event_seq is not None else None
+                participations.append(self.fact(seq, doc, date=date, other=other))
+            elif record_kind == "quotation" and doc["speaker"] == entity_id:
+                said.append(self.fact(seq, doc))
+            elif record_kind == "quotation" and entity_id in doc.get("addressees", ()):
+                received.append(self.fact(seq, doc))
+            elif record_kind == "quotation":
+                at_event.append(self.fact(seq, doc))
+            elif record_kind == "relation":
+                outgoing = doc["subject"] == entity_id
+                other = doc["object"] if outgoing else doc["subject"]
+                direction = "out" if outgoing else "in"
+                relations.append(self.fact(seq, doc, other=other, direction=direction))
             else:
-                mentioned.append(item)
-        if document["kind"] == "person":
-            result["names"] = self._names(document, attributes.get("name-variant", []))
-            result["life"] = {
-                "born": attributes.pop("born", []),
-                "died": attributes.pop("died", []),
-            }
-            result["events"] = sorted(participations, key=lambda p: p.get("earliest") or "")
-            result["quotations"] = {"said": said, "received": received}
-        else:
-            result["participants" if document["kind"] == "event" else "participations"] = (
-                participations
-            )
-            result["quotations"] = said + received + at_event
-        result["attributes"] = attributes
-        result["relations"] = relations
-        if mentioned:
-            result["records"] = mentioned
-        if document["kind"] == "source":
-            result["source"] = {k: v for k, v in document.items() if k not in ("kind", "schema")}
-        result["sources"] = sorted(
-            {c["source"] for section in _facts_in(result) for c in section["sources"]}
+                mentioned.append(self.fact(seq, doc))
+        names: dict[str, LanguageNames] | None = None
+        life: Life | None = None
+        if kind == "person":
+            names = self._names(document, attributes.get("name-variant", []))
+            life = Life(tuple(attributes.pop("born", ())), tuple(attributes.pop("died", ())))
+            participations.sort(key=lambda f: (f.date.earliest if f.date else None) or "")
+        declared = self.fact(declaration, document)
+        everything = [declared, *participations, *said, *received, *at_event, *relations]
+        everything += mentioned
+        for facts in attributes.values():
+            everything += facts
+        if life is not None:
+            everything += life.born + life.died
+        cited = sorted({c.source for fact in everything for c in fact.sources})
+        return EntityView(
+            id=entity_id,
+            kind=kind,
+            labels=_copy(document.get("labels")),
+            external_ids=_copy(document.get("external_ids")),
+            date=declared.date,
+            declaration=declared,
+            names=names,
+            life=life,
+            participations=tuple(participations),
+            quotations=Quotations(tuple(said), tuple(received), tuple(at_event)),
+            attributes={p: tuple(facts) for p, facts in attributes.items()},
+            relations=tuple(relations),
+            records=tuple(mentioned),
+            source=(
+                {k: v for k, v in document.items() if k not in ("kind", "schema")}
+                if kind == "source"
+                else None
+            ),
+            sources=tuple(cited),
+            conflicts=tuple(self.conflicts(subject=entity_id)),
         )
-        result["conflicts"] = self.conflicts(subject=entity_id)
-        return result
 
-    def _fields(self, document: Mapping[str, Any]) -> dict[str, Any]:
-        skip = {"kind", "schema", "citations", "confidence", "flags", "note", "recorded_by"}
-        skip |= {"date", "calendar"}
-        return {k: v for k, v in document.items() if k not in skip}
-
-    def _names(self, document: Mapping[str, Any], variants: list[dict[str, Any]]) -> dict[str, Any]:
-        by_language: dict[str, dict[str, Any]] = {
-            lang: {"label": text, "variants": []} for lang, text in document["labels"].items()
+    def _names(self, document: Mapping[str, Any], variants: list[Fact]) -> dict[str, LanguageNames]:
+        by_language: dict[str, tuple[str | None, list[Fact]]] = {
+            lang: (text, []) for lang, text in document["labels"].items()
         }
         for variant in variants:
-            lang = variant.get("language", "und")
-            by_language.setdefault(lang, {"label": None, "variants": []})["variants"].append(
-                {
-                    "value": variant.get("value"),
-                    "flags": variant.get("flags", []),
-                    "record": variant["record"],
-                    "sources": variant["sources"],
-                }
-            )
-        return by_language
+            lang = variant.document.get("language", "und")
+            by_language.setdefault(lang, (None, []))[1].append(variant)
+        return {
+            lang: LanguageNames(label, tuple(facts)) for lang, (label, facts) in by_language.items()
+        }
 
     # -- sources -----------------------------------------------------------------------
     @_answer
-    def source_impact(self, source_id: str) -> dict[str, Any]:
+    def source_impact(self, source_id: str) -> SourceImpact:
         """Every record citing the source (or a part of it), and which facts would be left
         with no source at all if it were withdrawn."""
-        self.require(source_id)
+        declared = self.require(source_id, "source")
         withdrawn = self._parts(source_id)
         citing: set[int] = set()
         for source in withdrawn:
             citing.update(self._visible(self.state.citing.get(source, ())))
-        records: list[dict[str, Any]] = []
-        orphaned: list[dict[str, Any]] = []
+        records: list[Fact] = []
+        orphaned: list[Fact] = []
         for seq in sorted(citing):
-            document = self.document(seq)
-            item = {"summary": self.summary(document), **self._dated(document), **self.fact(seq)}
-            records.append(item)
-            if all(c["source"] in withdrawn for c in document.get("citations", ())):
-                orphaned.append(item)
-        declared = self.state.declaration(source_id, self.limit)
-        declaration = self.document(declared) if declared is not None else {}
-        standing = ("source_type", "publication_status", "flags", "note")
-        return {
-            "id": source_id,
-            "title": self.label(source_id),
-            **{key: declaration[key] for key in standing if key in declaration},
-            "parts": sorted(withdrawn - {source_id}),
-            "records": records,
-            "would_lose_all_sources": orphaned,
-            "counts": {"citing": len(records), "would_lose_all_sources": len(orphaned)},
-        }
+            fact = self.fact(seq)
+            records.append(fact)
+            if all(c.source in withdrawn for c in fact.sources):
+                orphaned.append(fact)
+        declaration = self.document(declared)
+        return SourceImpact(
+            id=source_id,
+            title=self.label(source_id),
+            source_type=declaration.get("source_type"),
+            publication_status=declaration.get("publication_status"),
+            flags=tuple(declaration.get("flags", ())),
+            note=declaration.get("note"),
+            parts=tuple(sorted(withdrawn - {source_id})),
+            records=tuple(records),
+            would_lose_all_sources=tuple(orphaned),
+        )
 
     def _parts(self, source_id: str) -> set[str]:
         found = {source_id}
@@ -419,7 +422,7 @@ class Query:
 
     # -- conflicts ---------------------------------------------------------------------
     @_answer
-    def conflicts(self, subject: str | None = None) -> list[dict[str, Any]]:
+    def conflicts(self, subject: str | None = None) -> list[Conflict]:
         """Subjects and properties on which records disagree, side by side.
 
         Single-valued properties (those whose value is a date: born, died, ...) conflict when
@@ -442,33 +445,33 @@ class Query:
                 if status is not None and status.kind == "retract":
                     continue
                 groups.setdefault((entity, document["property"]), []).append(seq)
-        found: list[dict[str, Any]] = []
+        found: list[Conflict] = []
         for (entity, prop), seqs in sorted(groups.items()):
-            if not _disagree([self.document(seq) for seq in seqs]):
+            if not disagree([self.document(seq) for seq in seqs]):
                 continue
             active = [seq for seq in seqs if self.state.active(seq, self.limit)]
-            sides = []
+            claims = []
             for seq in seqs:
-                item = {**self._dated(self.document(seq)), **self.fact(seq)}
-                value = self.document(seq).get("value")
-                if value is not None:
-                    item["value"] = value
                 correction = self.state.status(seq, self.limit)
-                item["status"] = "active" if correction is None else "superseded"
-                if correction is not None and correction.replacement is not None:
-                    item["superseded_by"] = self.state.record_id(correction.replacement)
-                sides.append(item)
+                replacement = correction.replacement if correction is not None else None
+                claims.append(
+                    Claim(
+                        self.fact(seq),
+                        "active" if correction is None else "superseded",
+                        self.state.record_id(replacement) if replacement is not None else None,
+                    )
+                )
             preferred, reason = self._preferred(active, len(seqs))
             found.append(
-                {
-                    "subject": entity,
-                    "label": self.label(entity),
-                    "property": prop,
-                    "open": _disagree([self.document(seq) for seq in active]),
-                    "claims": sides,
-                    "preferred": self.state.record_id(preferred) if preferred else None,
-                    "preferred_because": reason,
-                }
+                Conflict(
+                    subject=entity,
+                    label=self.label(entity),
+                    property=prop,
+                    open=disagree([self.document(seq) for seq in active]),
+                    claims=tuple(claims),
+                    preferred=self.state.record_id(preferred) if preferred else None,
+                    because=reason,
+                )
             )
         return found
 
@@ -487,33 +490,46 @@ class Query:
 
     # -- history -----------------------------------------------------------------------
     @_answer
-    def history(self, entity_id: str) -> list[dict[str, Any]]:
+    def history(self, entity_id: str) -> list[HistoryItem]:
         """Every record about an entity in log order, with what superseded or retracted it."""
         self.require(entity_id)
         seqs = {s for s in self.state.mentions.get(entity_id, ()) if s <= self.limit}
         for seq in list(seqs):
             seqs.update(c.seq for c in self.state.corrections.get(seq, ()) if c.seq <= self.limit)
-        rows: list[dict[str, Any]] = []
+        items: list[HistoryItem] = []
         for seq in sorted(seqs):
             document = self.document(seq)
-            row = {"summary": self.summary(document), **self._dated(document), **self.fact(seq)}
-            if document["kind"] in ("supersede", "retract"):
-                row["target"] = document["target"]
-                row["reason"] = document["reason"]
-                if "replacement" in document:
-                    row["replacement"] = document["replacement"]
+            correcting = KINDS.of(document).correction
             correction = self.state.status(seq, self.limit)
-            row["status"] = "active"
+            status = "active"
             if correction is not None:
-                row["status"] = "superseded" if correction.kind == "supersede" else "retracted"
-                row["corrected_by"] = self.state.record_id(correction.seq)
-                row["reason"] = correction.reason
-            rows.append(row)
-        return rows
+                status = "superseded" if correction.kind == "supersede" else "retracted"
+            items.append(
+                HistoryItem(
+                    fact=self.fact(seq, document),
+                    status=status,
+                    corrected_by=(
+                        self.state.record_id(correction.seq) if correction is not None else None
+                    ),
+                    correction_reason=correction.reason if correction is not None else None,
+                    target=document.get("target") if correcting else None,
+                    replacement=document.get("replacement") if correcting else None,
+                    reason=document.get("reason") if correcting else None,
+                )
+            )
+        return items
 
 
-def _disagree(documents: list[Mapping[str, Any]]) -> bool:
-    """Whether any two of these claims cannot both be true."""
+_EVENTS = frozenset({"event"})
+
+
+def _copy(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return dict(mapping) if mapping is not None else None
+
+
+def disagree(documents: list[Mapping[str, Any]]) -> bool:
+    """Whether any two of these claims (attribute records) cannot both be true: their values
+    or places differ, or their dates share no moment."""
     for index, first in enumerate(documents):
         for second in documents[index + 1 :]:
             if first.get("value") != second.get("value"):
@@ -525,16 +541,3 @@ def _disagree(documents: list[Mapping[str, Any]]) -> bool:
             if one is not None and two is not None and (one[1] < two[0] or two[1] < one[0]):
                 return True
     return False
-
-
-def _facts_in(view: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    """Every fact (a dict with ``sources``) anywhere in a view."""
-    stack: list[Any] = [view]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            if "sources" in item and isinstance(item["sources"], list) and "record" in item:
-                yield item
-            stack.extend(v for k, v in item.items() if k != "conflicts")
-        elif isinstance(item, list):
-            stack.extend(item)

