@@ -94,7 +94,5 @@ def export(
         "date_from": date_from, "date_to": date_to, "person": person, "place": place,
         "flag": flag, "min_confidence": min_confidence, "within": within,
     }  # fmt: skip
-    context = ExportContext(
-        log, Views(log), as_of=as_of, filters=filters, style=style, title=title
-    )
+    context = ExportContext(log, Views(log), as_of=as_of, filters=filters, style=style, title=title)
     write_output(exporter.export(context), out)
