@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fonds.log import JsonlLog
+from fonds.log import JsonlLog, LogStore, MemoryLog
 from fonds.log.jsonl import CACHE_DIR, LOG_FILE
 from fonds.problems import InvalidRecordError
 from fonds.validate import record_hash
@@ -72,13 +72,24 @@ def _date(fact: Fact) -> str | None:
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> JsonlLog:
+def folder_log(tmp_path: Path) -> JsonlLog:
     log = JsonlLog.init(tmp_path / "log")
     log.append(base())
     return log
 
 
-def test_timeline_orders_by_bounds_then_time_of_day(log: JsonlLog) -> None:
+BACKENDS = {"jsonl": lambda path: JsonlLog.init(path / "log"), "memory": lambda _: MemoryLog()}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def log(request: pytest.FixtureRequest, tmp_path: Path) -> LogStore:
+    """The same small log on every backend: the view suite runs over each."""
+    log: LogStore = BACKENDS[request.param](tmp_path)
+    log.append(base())
+    return log
+
+
+def test_timeline_orders_by_bounds_then_time_of_day(log: LogStore) -> None:
     dates = [e.date.date for e in Views(log).timeline() if e.date]
     assert dates == [
         "1890-03-09",
@@ -91,13 +102,13 @@ def test_timeline_orders_by_bounds_then_time_of_day(log: JsonlLog) -> None:
     ]
 
 
-def test_one_day_range_keeps_what_overlaps_it(log: JsonlLog) -> None:
+def test_one_day_range_keeps_what_overlaps_it(log: LogStore) -> None:
     entries = Views(log).timeline(date_from="1940-11-13", date_to="1940-11-13")
     assert [_date(e) for e in entries] == ["1940-10/1940-11", "1940-11-13"]
     assert all(e.sources for e in entries)
 
 
-def test_within_keeps_only_what_certainly_falls_in_the_range(log: JsonlLog) -> None:
+def test_within_keeps_only_what_certainly_falls_in_the_range(log: LogStore) -> None:
     views = Views(log)
     day = views.timeline(date_from="1940-11-13", date_to="1940-11-13", within=True)
     assert [_date(e) for e in day] == ["1940-11-13"]
@@ -118,7 +129,7 @@ def test_within_keeps_only_what_certainly_falls_in_the_range(log: JsonlLog) -> N
 )
 @given(st.dates(date(1940, 9, 1), date(1940, 12, 31)), st.integers(0, 90))
 def test_within_is_the_overlapping_entries_whose_bounds_lie_inside(
-    log: JsonlLog, start: date, days: int
+    log: LogStore, start: date, days: int
 ) -> None:
     views = Views(log)
     low, high = start.isoformat(), (start + timedelta(days=days)).isoformat()
@@ -135,12 +146,12 @@ def test_within_is_the_overlapping_entries_whose_bounds_lie_inside(
     assert views.timeline(date_from=low, date_to=high, within=True) == expected
 
 
-def test_person_filter_includes_the_events_the_person_took_part_in(log: JsonlLog) -> None:
+def test_person_filter_includes_the_events_the_person_took_part_in(log: LogStore) -> None:
     entries = Views(log).timeline(person="person:ribbentrop")
     assert [e.summary for e in entries] == ["Molotov arrives"]
 
 
-def test_person_view_has_life_dates_events_and_sources(log: JsonlLog) -> None:
+def test_person_view_has_life_dates_events_and_sources(log: LogStore) -> None:
     view = Views(log).person("person:molotov")
     assert view.life is not None
     assert [_date(f) for f in view.life.born] == ["1890-03-09"]
@@ -151,13 +162,13 @@ def test_person_view_has_life_dates_events_and_sources(log: JsonlLog) -> None:
     assert _date(view.participations[0]) == "1940-11-12T11:05:00"
 
 
-def test_unknown_id_suggests_the_closest(log: JsonlLog) -> None:
+def test_unknown_id_suggests_the_closest(log: LogStore) -> None:
     with pytest.raises(UnknownIdError) as caught:
         Views(log).person("person:molotof")
     assert caught.value.suggestions[0] == "person:molotov"
 
 
-def test_a_second_birth_date_is_a_conflict_from_its_entry_on(log: JsonlLog) -> None:
+def test_a_second_birth_date_is_a_conflict_from_its_entry_on(log: LogStore) -> None:
     head = log.head()
     assert head is not None
     log.append([life("person:molotov", "born", "1890-02-25", "source:telegrams")])
@@ -168,7 +179,7 @@ def test_a_second_birth_date_is_a_conflict_from_its_entry_on(log: JsonlLog) -> N
     assert views.conflicts(as_of=head.seq) == []
 
 
-def test_a_supersession_resolves_a_conflict_and_history_shows_it(log: JsonlLog) -> None:
+def test_a_supersession_resolves_a_conflict_and_history_shows_it(log: LogStore) -> None:
     wrong = life("person:molotov", "born", "1890-02-25", "source:telegrams")
     right = {
         **life("person:molotov", "born", "1890-03-09", "source:telegrams"),
@@ -199,7 +210,7 @@ def test_a_supersession_resolves_a_conflict_and_history_shows_it(log: JsonlLog) 
     assert any(i.fact.kind == "supersede" for i in items)
 
 
-def test_source_impact_lists_what_would_lose_all_sources(log: JsonlLog) -> None:
+def test_source_impact_lists_what_would_lose_all_sources(log: LogStore) -> None:
     twice = {
         **life("person:hitler", "born", "1889-04-20"),
         "citations": cite() + cite("source:telegrams"),
@@ -211,10 +222,10 @@ def test_source_impact_lists_what_would_lose_all_sources(log: JsonlLog) -> None:
 
 
 def test_snapshot_is_reused_and_updated_with_only_new_entries(
-    log: JsonlLog, monkeypatch: pytest.MonkeyPatch
+    folder_log: JsonlLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = Views(log).timeline()
-    assert (log.directory / CACHE_DIR / SNAPSHOT).exists()
+    first = Views(folder_log).timeline()
+    assert (folder_log.directory / CACHE_DIR / SNAPSHOT).exists()
     calls: list[int] = []
     original = JsonlLog.scan
 
@@ -224,15 +235,15 @@ def test_snapshot_is_reused_and_updated_with_only_new_entries(
             yield item
 
     monkeypatch.setattr(JsonlLog, "scan", counting)
-    assert Views(log).timeline() == first
+    assert Views(folder_log).timeline() == first
     assert calls == []
-    log.append([life("person:hitler", "born", "1889-04-20")])
+    folder_log.append([life("person:hitler", "born", "1889-04-20")])
     calls.clear()
-    assert len(Views(log).timeline()) == len(first) + 1
+    assert len(Views(folder_log).timeline()) == len(first) + 1
     assert calls == [len(base()) + 1]
 
 
-def test_a_state_brought_up_to_date_equals_one_folded_afresh(log: JsonlLog) -> None:
+def test_a_state_brought_up_to_date_equals_one_folded_afresh(log: LogStore) -> None:
     Views(log)  # leaves a snapshot, its indexes sealed
     log.append([life("person:hitler", "born", "1889-04-20")])
     updated, fresh = Views(log).state, Views(log, use_snapshot=False).state
@@ -246,11 +257,13 @@ def test_a_state_brought_up_to_date_equals_one_folded_afresh(log: JsonlLog) -> N
     )
 
 
-def test_a_snapshot_of_another_log_is_not_used(log: JsonlLog, tmp_path: Path) -> None:
-    Views(log).timeline()
+def test_a_snapshot_of_another_log_is_not_used(folder_log: JsonlLog, tmp_path: Path) -> None:
+    Views(folder_log).timeline()
     other = JsonlLog.init(tmp_path / "other")
     other.append(base()[:8])
-    shutil.copytree(log.directory / CACHE_DIR, other.directory / CACHE_DIR, dirs_exist_ok=True)
+    shutil.copytree(
+        folder_log.directory / CACHE_DIR, other.directory / CACHE_DIR, dirs_exist_ok=True
+    )
     assert Views(other).timeline() == Views(other, use_snapshot=False).timeline()
 
 
@@ -333,13 +346,13 @@ def test_view_as_of_n_equals_view_of_log_truncated_at_n(
     assert _views_of(full, None) == _views_of(Views(JsonlLog(directory), use_snapshot=False), None)
 
 
-def test_a_record_that_changes_nothing_in_a_view_leaves_it_equal(log: JsonlLog) -> None:
+def test_a_record_that_changes_nothing_in_a_view_leaves_it_equal(log: LogStore) -> None:
     before = Views(log).timeline()
     log.append([person("person:stalin", "Joseph Stalin")])
     assert Views(log).timeline() == before
 
 
-def test_answers_leave_the_cyclic_collector_as_they_found_it(log: JsonlLog) -> None:
+def test_answers_leave_the_cyclic_collector_as_they_found_it(log: LogStore) -> None:
     views = Views(log)
     assert views.timeline() and gc.isenabled()
     with pytest.raises(UnknownIdError):
