@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,15 @@ def folder_log(tmp_path: Path) -> JsonlLog:
     return log
 
 
-BACKENDS = {"jsonl": lambda path: JsonlLog.init(path / "log"), "memory": lambda _: MemoryLog()}
+def _folder(path: Path) -> LogStore:
+    return JsonlLog.init(path / "log")
+
+
+def _memory(_: Path) -> LogStore:
+    return MemoryLog()
+
+
+BACKENDS: dict[str, Callable[[Path], LogStore]] = {"jsonl": _folder, "memory": _memory}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
