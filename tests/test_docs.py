@@ -31,3 +31,31 @@ def test_python_examples_run(
     finally:
         os.chdir(cwd)
     assert capsys.readouterr().out.strip()
+
+
+def test_the_api_reference_is_written_from_the_docstrings_of_every_public_name() -> None:
+    import importlib.util
+    import inspect
+
+    import fonds
+
+    spec = importlib.util.spec_from_file_location(
+        "make_reference", ROOT / "docs" / "make_reference.py"
+    )
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    undocumented = []
+    for name in fonds.__all__:
+        obj = getattr(fonds, name)
+        if callable(obj) and not (obj.__doc__ or "").strip():
+            undocumented.append(name)
+        if inspect.isclass(obj):
+            for member, value in maker.public_members(obj):
+                target = value.fget if isinstance(value, property) else value
+                if not (getattr(target, "__func__", target).__doc__ or "").strip():
+                    undocumented.append(f"{name}.{member}")
+    assert undocumented == []
+    page = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert page == maker.render(), "run: python docs/make_reference.py"
+    assert all(f"`fonds.{name}" in page for name in fonds.__all__)

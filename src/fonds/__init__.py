@@ -5,8 +5,13 @@ derived from the log; exports are citation-ready. The names a researcher needs a
 
     import fonds
     log = fonds.open_log("records")
-    for record in log.records():
-        ...
+    views = fonds.Views(log)
+    for entry in views.timeline(date_from=1940, person="person:molotov"):
+        print(entry.summary, "; ".join(fonds.citation_text(c) for c in entry.sources))
+
+Records (``fonds.Person``, ...) and answers (``fonds.Fact``, ``fonds.EntityView``, ...) are
+frozen values; errors are :class:`FondsError` subclasses a caller may catch. docs/reference.md
+lists every name here with its documentation.
 """
 
 from fonds.importers.draft import Draft
@@ -48,7 +53,20 @@ from fonds.problems import (
     UsageError,
 )
 from fonds.validate import Limits, ValidationReport, validate_files, validate_lines
-from fonds.views import TimelineFilter, Views
+from fonds.views import (
+    Claim,
+    Conflict,
+    EntityView,
+    Fact,
+    HistoricalDate,
+    HistoryItem,
+    SourceImpact,
+    TimelineEntry,
+    TimelineFilter,
+    Views,
+    citation_text,
+    rows,
+)
 
 __all__ = [
     "KINDS",
@@ -57,12 +75,18 @@ __all__ = [
     "Attribute",
     "ByteStore",
     "Citation",
+    "Claim",
+    "Conflict",
     "DateInfo",
     "Draft",
+    "EntityView",
     "Entry",
     "Event",
+    "Fact",
     "FondsError",
     "Head",
+    "HistoricalDate",
+    "HistoryItem",
     "InvalidRecordError",
     "JsonlLog",
     "Kind",
@@ -84,17 +108,21 @@ __all__ = [
     "Relation",
     "Retract",
     "Source",
+    "SourceImpact",
     "Supersede",
+    "TimelineEntry",
     "TimelineFilter",
     "UnknownIdError",
     "UsageError",
     "ValidationReport",
     "Views",
     "Vocabulary",
+    "citation_text",
     "init_log",
     "open_log",
     "parse_date",
     "record_hash",
+    "rows",
     "structure_record",
     "unstructure_record",
     "validate_files",
