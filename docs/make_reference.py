@@ -48,7 +48,8 @@ def render() -> str:
     for name in fonds.__all__:
         obj = getattr(fonds, name)
         if inspect.isclass(obj):
-            lines += [f"## `fonds.{name}`", "", "```python", f"class {name}{_signature(obj)}", "```"]
+            shown = f"class {name}{_signature(obj)}"
+            lines += [f"## `fonds.{name}`", "", "```python", shown, "```"]
             lines += ["", _doc(obj), ""]
             for member_name, member in public_members(obj):
                 target = member.fget if isinstance(member, property) else member
