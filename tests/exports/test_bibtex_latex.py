@@ -1,0 +1,141 @@
+"""The BibTeX export as BibTeX and LaTeX read it: real ``bibtex`` and ``pdflatex`` on the shipped
+data and on sources full of hostile text; every entry comes back, every field whole."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fonds.exports.base import ExportContext
+from fonds.exports.bibtex import bibtex
+from fonds.log import MemoryLog, open_log
+from tests.conftest import ROOT
+from tests.helpers import AGENT, agent
+
+TOOLS = ("bibtex", "pdflatex")
+_missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+if _missing and os.environ.get("CI"):
+    raise RuntimeError(f"CI needs {', '.join(_missing)} (Debian's texlive-latex-base)")
+pytestmark = pytest.mark.skipif(
+    bool(_missing),
+    reason=f"{', '.join(_missing)} not installed: these tests run BibTeX and LaTeX themselves "
+    "(apt-get install texlive-latex-base texlive-latex-recommended, as .ci/run does)",
+)
+
+HOSTILE = [
+    "Title } @misc{pwn, author = {Mallory}",
+    "@comment{ hidden",
+    r"\input{/etc/passwd} and \def\x{y}",
+    "Vandenhoeck & Ruprecht",
+    "100% of $5 for #1 under_score ~tilde^hat",
+    "Line one\nline two\tand a tab",
+    "{unbalanced {brace",
+    "closing} too",
+    "NATO and the USSR in Berlin's Reich Chancellery",
+    "Rīga and Tallinn, Łódź",
+]
+
+DOCUMENT = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\usepackage{textcomp}
+\begin{document}
+\nocite{*}
+\bibliographystyle{plain}
+\bibliography{export}
+\end{document}
+"""
+
+
+def _source(number: int, text: str) -> dict[str, Any]:
+    return {
+        "kind": "source", "schema": 1, "id": f"source:hostile-{number}", "recorded_by": AGENT,
+        "source_type": "letter", "title": text, "publication_status": "unpublished",
+        "authors": [{"family": text, "given": "A."}], "recipients": [{"literal": text}],
+        "publisher": text, "note": text, "archive": text, "archive_location": text,
+        "issued": "1940-08-23", "accessed": "2026-11-26",
+    }  # fmt: skip
+
+
+def _compile(folder: Path, bib: str) -> tuple[str, str]:
+    """Run pdflatex, bibtex, pdflatex; the .bbl and the BibTeX log."""
+    (folder / "export.bib").write_text(bib, encoding="utf-8")
+    (folder / "paper.tex").write_text(DOCUMENT, encoding="utf-8")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]
+    for command in (latex, ["bibtex", "paper"], latex):
+        run = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, f"{command[0]} failed:\n{run.stdout[-3000:]}"
+    assert (folder / "paper.pdf").stat().st_size > 0
+    blg = (folder / "paper.blg").read_text(encoding="utf-8", errors="replace")
+    return (folder / "paper.bbl").read_text(encoding="utf-8"), blg
+
+
+def _plain(latex: str) -> str:
+    """The text LaTeX prints for a value (whitespace as a reader sees it)."""
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "text-symbols",
+        prepend=True,
+        macros=[
+            MacroTextSpec(name, text)
+            for name, text in (
+                ("textbraceleft", "{"), ("textbraceright", "}"), ("textbackslash", "\\"),
+                ("textasciitilde", "~"), ("textasciicircum", "^"), ("textless", "<"),
+                ("textgreater", ">"), ("textbar", "|"),
+            )
+        ],
+    )  # fmt: skip
+    return " ".join(LatexNodes2Text(latex_context=context).latex_to_text(latex).split())
+
+
+def _entries(bib: str) -> dict[str, dict[str, str]]:
+    import bibtexparser
+
+    library = bibtexparser.parse_string(bib)
+    assert not library.failed_blocks
+    return {entry.key: {f.key: str(f.value) for f in entry.fields} for entry in library.entries}
+
+
+def test_the_shipped_sources_go_through_bibtex_and_latex(tmp_path: Path) -> None:
+    context = ExportContext(open_log(ROOT / "records"))
+    sources = context.selection.sources
+    bib = bibtex(context.selection)
+    bbl, blg = _compile(tmp_path, bib)
+    assert bbl.count(r"\bibitem") == len(sources)
+    assert "error message" not in blg
+    entries = _entries(bib)
+    assert len(entries) == len(sources)
+    for source in sources.values():
+        key = source["id"].removeprefix("source:")
+        assert _plain(entries[key]["title"].strip("{}")) == " ".join(source["title"].split())
+    # capitals survive a style that lowercases titles
+    assert "German–Soviet" in _plain(bbl)
+
+
+def test_hostile_text_never_breaks_out_of_its_field(tmp_path: Path) -> None:
+    log = MemoryLog()
+    log.append([agent(), *(_source(n, text) for n, text in enumerate(HOSTILE))])
+    context = ExportContext(log)
+    bib = bibtex(context.selection)
+    bbl, blg = _compile(tmp_path, bib)
+    assert bbl.count(r"\bibitem") == len(HOSTILE)
+    assert "pwn" not in re.findall(r"\\bibitem\{([^}]*)\}", bbl)
+    assert "error message" not in blg
+    entries = _entries(bib)
+    assert sorted(entries) == sorted(f"hostile-{n}" for n in range(len(HOSTILE)))
+    for number, text in enumerate(HOSTILE):
+        fields = entries[f"hostile-{number}"]
+        expected = " ".join(text.split())
+        for name in ("title", "publisher", "note", "archive", "archive_location"):
+            assert _plain(fields[name]) == expected, (name, fields[name])
+        assert _plain(fields["author"]) == f"{expected}, A."
+        assert fields["month"] == "aug" and fields["urldate"] == "2026-11-26"
+        assert expected in _plain(fields["howpublished"])
