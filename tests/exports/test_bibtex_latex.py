@@ -97,9 +97,9 @@ def _plain(latex: str) -> str:
 
 
 def _entries(bib: str) -> dict[str, dict[str, str]]:
-    import bibtexparser
+    from bibtexparser.entrypoint import parse_string
 
-    library = bibtexparser.parse_string(bib)
+    library = parse_string(bib)
     assert not library.failed_blocks
     return {entry.key: {f.key: str(f.value) for f in entry.fields} for entry in library.entries}
 
