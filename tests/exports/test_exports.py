@@ -70,7 +70,7 @@ def test_ris_reads_back(capsys: pytest.CaptureFixture[str], shipped_log: Path) -
     assert len(entries) == source_count(shipped_log)
     by_id = {entry["id"]: entry for entry in entries}
     assert by_id["stalin-molotov-telegrams-1940"]["title"].startswith("Telegrams between Stalin")
-    assert "flag: unpublished" in by_id["stalin-molotov-telegrams-1940"]["notes"]
+    assert "unpublished" in by_id["stalin-molotov-telegrams-1940"]["keywords"]
 
 
 def test_a_view_exports_only_the_sources_behind_it(
