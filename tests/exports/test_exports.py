@@ -102,8 +102,17 @@ def test_prov_round_trips_through_prov(
     assert ProvDocument.deserialize(content=xml, format="xml") == document
     provn = export(capsys, shipped_log, "prov-n")
     assert "wasDerivedFrom(rec:" in provn and "fid:source.axis-talks-page" in provn
+    import rdflib
+
     turtle = export(capsys, shipped_log, "prov-ttl")
     assert "prov:wasDerivedFrom" in turtle
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    entity = rdflib.URIRef("http://www.w3.org/ns/prov#Entity")
+    typed = {s for s in graph.subjects(rdflib.RDF.type, entity) if "/record/" in str(s)}
+    assert len(typed) == len((shipped_log / "log.jsonl").read_bytes().splitlines())
+    assert ProvDocument.deserialize(content=turtle, format="rdf", rdf_format="turtle") == document
+    trig = export(capsys, shipped_log, "prov-trig")
+    assert len(rdflib.Dataset().parse(data=trig, format="trig")) == len(graph)
     records = len((shipped_log / "log.jsonl").read_bytes().splitlines())
     entities = [r for r in document.get_records() if r.get_type().localpart == "Entity"]
     assert len([e for e in entities if str(e.identifier).startswith("rec:")]) == records

@@ -75,10 +75,11 @@ def cite(identifier: str, log_dir: str, output_format: str, as_of: str | None, s
 @style_option
 @filter_options
 @click.option("--title", default=None, help="Title of a report or timeline.")
+@click.option("--bom", is_flag=True, help="Start a CSV with a byte-order mark (for Excel).")
 def export(
     export_format: str, log_dir: str, as_of: str | None, out: Path | None, style: str,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
-    flag: str | None, min_confidence: str | None, within: bool, title: str | None,
+    flag: str | None, min_confidence: str | None, within: bool, title: str | None, bom: bool,
 ) -> None:  # fmt: skip
     """Write the log, or the part a view selects, in FORMAT.
 
@@ -94,5 +95,7 @@ def export(
         "date_from": date_from, "date_to": date_to, "person": person, "place": place,
         "flag": flag, "min_confidence": min_confidence, "within": within,
     }  # fmt: skip
-    context = ExportContext(log, Views(log), as_of=as_of, filters=filters, style=style, title=title)
+    context = ExportContext(
+        log, Views(log), as_of=as_of, filters=filters, style=style, title=title, bom=bom
+    )
     write_output(exporter.export(context), out)

@@ -51,9 +51,10 @@ class ExportFormat:
 class ExportContext:
     """What an export covers and how: the log and its views as of ``as_of``, the timeline
     ``filters`` that select the facts (``date_from``, ``person``, ...; none: everything), the
-    CSL ``style`` of citations, a ``title`` (made from the filters when None) and the name of
-    the log as a report's lede mentions it. The selection and the formatter are made on first
-    use, so a format that needs neither does not pay for them."""
+    CSL ``style`` of citations, a ``title`` (made from the filters when None), the name of
+    the log as a report's lede mentions it, and ``bom`` for a CSV that Excel opens as UTF-8.
+    The selection and the formatter are made on first use, so a format that needs neither
+    does not pay for them."""
 
     def __init__(
         self,
@@ -65,6 +66,7 @@ class ExportContext:
         style: str | None = None,
         title: str | None = None,
         log_name: str | None = None,
+        bom: bool = False,
     ) -> None:
         self.log = log
         self.views = views if views is not None else Views(log)
@@ -72,6 +74,8 @@ class ExportContext:
         self.filters: Mapping[str, Any] = dict(filters or {})
         self.style = style or DEFAULT_STYLE
         self.given_title = title
+        #: Start a text table with a UTF-8 byte-order mark (for Excel).
+        self.bom = bom
         self.log_name = log_name if log_name is not None else Path(log.location).resolve().name
 
     @functools.cached_property

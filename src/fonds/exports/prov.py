@@ -93,10 +93,12 @@ class ProvExporter:
     serialisation of the ``prov`` package: ``json``, ``provn``, ``xml`` or ``rdf``."""
 
     serialization: str
+    rdf_format: str | None = None  # for "rdf": turtle (one graph) or trig (named graphs)
     needs_out: bool = False
 
     def export(self, context: ExportContext) -> bytes:
         """The log's provenance (as of the context's point) in this serialisation."""
         document = prov_document(context.log, context.as_of)
-        text: str = document.serialize(format=self.serialization)
+        options = {"rdf_format": self.rdf_format} if self.rdf_format else {}
+        text: str = document.serialize(format=self.serialization, **options)
         return text.encode()

@@ -27,7 +27,11 @@ def _inert(value: Any) -> Any:
 def csv_table(selection: Selection) -> str:
     """The selected facts as CSV (:data:`FACT_COLUMNS`); no cell starts a formula."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FACT_COLUMNS, lineterminator="\n")
+    # every field quoted: a bare carriage return in a value would otherwise be left unquoted
+    # and read as a line end by some readers
+    writer = csv.DictWriter(
+        buffer, fieldnames=FACT_COLUMNS, lineterminator="\r\n", quoting=csv.QUOTE_ALL
+    )
     writer.writeheader()
     for row in rows(selection.facts):
         writer.writerow({key: _inert(value) for key, value in row.items()})
@@ -50,8 +54,8 @@ def parquet(selection: Selection) -> bytes:
 
 
 def export_csv(context: ExportContext) -> bytes:
-    """The export format ``csv``."""
-    return csv_table(context.selection).encode()
+    """The export format ``csv`` (with a byte-order mark when ``context.bom``)."""
+    return ("\ufeff" if context.bom else "").encode() + csv_table(context.selection).encode()
 
 
 def export_parquet(context: ExportContext) -> bytes:
