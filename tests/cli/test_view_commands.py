@@ -113,3 +113,27 @@ def test_markdown_views_escape_the_data(
     assert code == 0
     assert out.startswith("# &lt;b&gt;Bold&lt;/b&gt; \\| \\*x\\* (person:hostile)\n")
     assert "<b>" not in out
+
+
+def test_no_escape_sequence_from_the_data_reaches_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fonds.log import JsonlLog
+    from tests.helpers import append_unchecked, basics
+
+    directory = tmp_path / "log"
+    JsonlLog.init(directory).append(basics())
+    hostile = {
+        "kind": "attribute", "schema": 1, "subject": "person:molotov", "property": "held-office",
+        "value": "\x1b]0;owned\x07 \x1b[31mred\x1b[0m \x9b1m", "date": "1940-11",
+        "citations": [{"source": "source:book"}], "confidence": "high",
+        "recorded_by": "agent:tester",
+    }  # fmt: skip
+    append_unchecked(directory, [hostile])
+    for output in ("text", "md", "json"):
+        for command in (["timeline"], ["person", "person:molotov"], ["history", "person:molotov"]):
+            code, out, err = run_cli(capsys, *command, "--log", str(directory), "--format", output)
+            assert code == 0, err
+            assert not any(c in out for c in "\x1b\x07\x9b"), (command, output)
+            if output != "json":
+                assert "x1b" in out and "owned" in out

@@ -10,39 +10,32 @@ from typing import Any
 import pytest
 
 from fonds.log import JsonlLog
-from fonds.log.chain import encode_entry, record_times
-from fonds.log.jsonl import LOG_FILE
-from fonds.model.canonical import canonical_bytes
-from tests.helpers import basics, run_cli
+from tests.helpers import append_unchecked, basics, run_cli
 
 HOSTILE = ["A\rB", "line\nbreak", 'quote " and , comma', '=HYPERLINK("x")', "+1", "Rīga Москва"]
 
 
 def _legacy_log(directory: Path) -> JsonlLog:
-    """A log holding text that the schemas reject today (a bare carriage return, ...), as a
-    log written before the rule would: entries encoded directly, chain intact."""
-    log = JsonlLog.init(directory)
-    log.append(basics())
-    head = log.head()
-    assert head is not None
-    seq, prev, last = head.seq, head.hash, head.time
-    lines: list[bytes] = []
-    for number, text in enumerate(HOSTILE):
-        record: dict[str, Any] = {
-            "kind": "attribute", "schema": 1, "subject": "person:molotov",
-            "property": "held-office", "value": text, "date": f"1940-0{number + 1}",
-            "citations": [{"source": "source:book"}], "confidence": "high",
+    """A log holding text that the schemas refuse today (a bare carriage return, ...)."""
+    JsonlLog.init(directory).append(basics())
+    records: list[dict[str, Any]] = [
+        {
+            "kind": "attribute",
+            "schema": 1,
+            "subject": "person:molotov",
+            "property": "held-office",
+            "value": text,
+            "date": f"1940-0{number + 1}",
+            "citations": [{"source": "source:book"}],
+            "confidence": "high",
             "recorded_by": "agent:tester",
-        }  # fmt: skip
-        seq += 1
-        (time,) = record_times(last, 1)
-        line, _, prev = encode_entry(seq, time, prev, log.vocabulary_hash, canonical_bytes(record))
-        lines.append(line)
-        last = time
-    with (directory / LOG_FILE).open("ab") as handle:
-        handle.write(b"".join(lines))
-    assert JsonlLog(directory).verify() == []
-    return JsonlLog(directory)
+        }
+        for number, text in enumerate(HOSTILE)
+    ]
+    append_unchecked(directory, records)
+    log = JsonlLog(directory)
+    assert log.verify() == []
+    return log
 
 
 def test_every_reader_sees_the_same_rows_and_cells(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +28,13 @@ def _views(log_dir: str) -> Views:
     return Views(open_log(log_dir))
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+
+
 def _json(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    # JSON may hold C1 controls raw (orjson escapes C0 only); a terminal may act on them
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _width() -> int | None:

@@ -9,6 +9,7 @@ exported reports do.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from rich.console import Console
@@ -35,6 +36,7 @@ __all__ = [
     "render_history",
     "render_source_impact",
     "render_timeline",
+    "terminal_safe",
 ]
 
 RENDER_FORMATS = ("text", "md")
@@ -49,9 +51,20 @@ FACT_TABLE_COLUMNS = ("date", "fact", "flags", "confidence", "sources", "record"
 """The columns of a table of facts."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(value: object) -> str:
+    """A value from the data with its control characters shown as escapes (``\\x1b``), so
+    that none reaches a terminal (logs written before the schemas refused them may hold
+    some)."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", str(value))
+
+
 def markdown_escape(value: object) -> str:
     """A value from the data as Markdown text that reads as it is (on one line)."""
-    return str(value).translate(MARKDOWN_ESCAPES).replace("\r", " ").replace("\n", " ")
+    text = terminal_safe(str(value).replace("\r", " ").replace("\n", " "))
+    return text.translate(MARKDOWN_ESCAPES)
 
 
 class _Page:
@@ -66,7 +79,7 @@ class _Page:
         self.parts: list[str] = []
 
     def text(self, value: object) -> str:
-        return markdown_escape(value) if self.markdown else str(value)
+        return markdown_escape(value) if self.markdown else terminal_safe(value)
 
     def line(self, text: str, heading: bool = False) -> None:
         """A line of text (already escaped where it holds data)."""
@@ -81,11 +94,11 @@ class _Page:
             lines.extend("| " + " | ".join(self.text(c) for c in row) + " |" for row in rows)
             self.parts.append("\n".join(lines) + "\n")
             return
-        table = Table(title=Text(title), title_justify="left", show_lines=False)
+        table = Table(title=Text(self.text(title)), title_justify="left", show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(Text(self.text(cell)) for cell in row))
         buffer = io.StringIO()
         console = Console(file=buffer, width=self.width, force_terminal=False, highlight=False)
         console.print(table)
