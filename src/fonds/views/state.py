@@ -20,7 +20,7 @@ import struct
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import chain
+from itertools import accumulate, chain, pairwise
 from typing import Any
 
 import attrs
@@ -345,11 +345,11 @@ def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> dict[str
         raise ValueError("index sections disagree")
     if seqs and (min(seqs) < 1 or max(seqs) > top):
         raise ValueError("index names entries the snapshot does not cover")
-    index: dict[str, Sequence[int]] = {}
-    at = 0
-    for name, size in zip(names, sizes, strict=True):
-        index[name] = tuple(seqs[at : at + size])
-        at += size
+    flat = seqs.tolist()
+    starts = [0, *accumulate(sizes)]
+    index: dict[str, Sequence[int]] = dict(
+        zip(names, [tuple(flat[a:b]) for a, b in pairwise(starts)], strict=True)
+    )
     return index
 
 
@@ -384,11 +384,13 @@ def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
     state.head_seq, state.head_hash = top, str(meta["head_hash"])
     state.position = int(meta["position"])
     state._ids, state._times, state._ends = bytearray(ids), bytearray(times), ends
-    state.kinds = ["", *(names[code] for code in codes)]
+    state.kinds = ["", *map(names.__getitem__, codes)]
     state._seq_of = None
     dated = array("q")
     dated.frombytes(section("dated"))
-    state.dated = [(dated[i], dated[i + 1], dated[i + 2]) for i in range(0, len(dated), 3)]
+    if len(dated) % 3:
+        return None
+    state.dated = list(zip(dated[0::3], dated[1::3], dated[2::3], strict=True))
     state._dated_sorted = True
     for target, seq, kind, replacement, reason in orjson.loads(section("corrections")):
         state.corrections.setdefault(int(target), []).append(
