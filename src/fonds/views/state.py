@@ -345,10 +345,10 @@ def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> dict[str
         raise ValueError("index sections disagree")
     if seqs and (min(seqs) < 1 or max(seqs) > top):
         raise ValueError("index names entries the snapshot does not cover")
-    flat = seqs.tolist()
+    numbers = seqs.tolist()
     starts = [0, *accumulate(sizes)]
     index: dict[str, Sequence[int]] = dict(
-        zip(names, [tuple(flat[a:b]) for a, b in pairwise(starts)], strict=True)
+        zip(names, [tuple(numbers[a:b]) for a, b in pairwise(starts)], strict=True)
     )
     return index
 
