@@ -27,7 +27,7 @@ LOG_FILE = "log.jsonl"
 VOCABULARY_FILE = "vocabulary.json"
 JOURNAL_FILE = ".log.jsonl.pending"
 CACHE_DIR = ".fonds-cache"
-_TAIL_CHUNK = 1 << 20
+_TAIL_CHUNK = 1 << 16
 
 
 class FolderBytes(ByteStore):
