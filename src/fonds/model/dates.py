@@ -21,6 +21,7 @@ import io
 import math
 import re
 import time
+import warnings
 from typing import Any
 
 import attrs
@@ -108,15 +109,12 @@ def _leap(year: int, calendar: str) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def _months(year: int, calendar: str) -> int:
-    """How many months the year has (12, or 13 in the Hebrew leap and French Republican years)."""
-    if calendar == "french-republican":
-        return 13
-    if calendar == "hebrew":
-        from convertdate import hebrew
+def _months(calendar: str) -> int:
+    """The number of the year's last month: 13 for Elul and the French complementary days.
 
-        return 13 if hebrew.leap(year) else 12
-    return 12
+    A Hebrew common year has no month 7 (Adar II); its months are 1-6 and 8-13.
+    """
+    return 13 if calendar in ("hebrew", "french-republican") else 12
 
 
 def _month_length(year: int, month: int, calendar: str) -> int:
@@ -143,8 +141,8 @@ def _hebrew_month(year: int, month: int) -> int:
 
 
 def _converted_month_length(year: int, month: int, calendar: str) -> int:
-    from convertdate import hebrew, islamic
     from convertdate import french_republican as republican
+    from convertdate import hebrew, islamic
 
     if not 1 <= month <= (13 if calendar != "islamic" else 12):
         raise DateError(f"the {_CALENDAR_NAMES[calendar]} calendar has no month {month}")
@@ -157,21 +155,24 @@ def _converted_month_length(year: int, month: int, calendar: str) -> int:
 
 def _converted_days(year: int, month: int, day: int, calendar: str) -> int:
     """Days since 1970-01-01 of a date in a calendar that ``convertdate`` converts."""
-    from convertdate import hebrew, islamic
     from convertdate import french_republican as republican
+    from convertdate import hebrew, islamic
 
     if year < 1:
         raise DateError(f"the {_CALENDAR_NAMES[calendar]} calendar has no year {year}")
     try:
         if calendar == "hebrew":
-            julian_day = hebrew.to_jd(year, _hebrew_month(year, month), day)
+            with warnings.catch_warnings():  # convertdate calls its own deprecated month_days
+                warnings.simplefilter("ignore", DeprecationWarning)
+                julian_day = hebrew.to_jd(year, _hebrew_month(year, month), day)
         elif calendar == "islamic":
             julian_day = islamic.to_jd(year, month, day)
         else:
             julian_day = republican.to_jd(year, month, day)
     except (ValueError, OverflowError) as exc:
         raise DateError(f"not a {_CALENDAR_NAMES[calendar]} date ({exc})") from None
-    return round(julian_day - 2440587.5)
+    days: int = round(float(julian_day) - 2440587.5)
+    return days
 
 
 def _days(year: int, month: int, day: int, calendar: str) -> int:
@@ -204,13 +205,13 @@ def _simple(text: str, calendar: str) -> _Point | None:
     uncertain = qualifier in ("?", "%")
     approximate = qualifier in ("~", "%")
     if match["month"] is None:
-        last_month = _months(year, calendar)
+        last_month = _months(calendar)
         lower = _days(year, 1, 1, calendar) * _DAY
         last_day = _month_length(year, last_month, calendar)
         upper = _days(year, last_month, last_day, calendar) * _DAY + _DAY - 1
         return _Point(lower, upper, "year", uncertain, approximate, False)
     month = int(match["month"])
-    if not 1 <= month <= 12 and not (calendar in _CONVERTED and month <= _months(year, calendar)):
+    if not 1 <= month <= _months(calendar):
         return None  # seasons (21-41) and other codes are for the full grammar
     if match["day"] is None:
         lower = _days(year, month, 1, calendar) * _DAY
@@ -322,8 +323,9 @@ def _unspecified(text: str, calendar: str) -> DateInfo | None:
     year_mask = match["year"]
     years = sorted(sign * int(year_mask.replace("X", d)) for d in "09")
     month_mask, day_mask = match["month"], match["day"]
-    most = 13 if calendar in ("hebrew", "french-republican") else 12
-    months = [m for m in range(1, most + 1) if month_mask is None or _fits(month_mask, m)]
+    months = [
+        m for m in range(1, _months(calendar) + 1) if month_mask is None or _fits(month_mask, m)
+    ]
     if not months:
         raise DateError(f"{text!r} is not an EDTF date: no month fits {month_mask!r}")
 
