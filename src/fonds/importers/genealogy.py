@@ -33,6 +33,7 @@ __all__ = [
     "Existing",
     "GenealogyImport",
     "Skipped",
+    "Support",
     "join_note",
     "slug",
 ]
@@ -79,6 +80,15 @@ class Existing:
 
 
 @attrs.frozen
+class Support:
+    """What a fact stands on: its citations, their confidence, and whether one is private."""
+
+    citations: tuple[dict[str, Any], ...]
+    confidence: str
+    restricted: bool = False
+
+
+@attrs.frozen
 class Skipped:
     """Something the file holds that became no record, and why."""
 
@@ -119,30 +129,35 @@ class DraftBuilder:
         self.problems: list[Problem] = []
         self._records: list[tuple[dict[str, Any], int]] = []
         self._taken: set[str] = set(self.existing.entity_ids)
-        self._mine: dict[tuple[str, str], str] = {}
+        self._mine: dict[tuple[str, str, str], str] = {}  # (kind, scheme, value) -> id
         self._reused: list[str] = []
 
     # -- entities ----------------------------------------------------------------------
     def entity_id(self, kind: str, readable: str, keys: Sequence[tuple[str, str]]) -> str:
-        """The id of an entity known by ``keys``: the log's, this import's, or a new one."""
+        """The id of an entity known by ``keys``: the log's, this import's, or a new one.
+
+        The first key is the file's own identity of the entity (a handle, a cross-reference);
+        it alone finds an entity this import has made, so that two records of one file that
+        share an outside id (an EXID) stay two. In the log, any of the keys finds it, the
+        first one first.
+        """
         for key in keys:
             found = self.existing.external.get(key)
             if found is not None and found.startswith(f"{kind}:"):
                 if found not in self._reused:
                     self._reused.append(found)
-                for other in keys:
-                    self._mine.setdefault(other, found)
+                if keys:
+                    self._mine.setdefault((kind, *keys[0]), found)
                 return found
-        for key in keys:
-            if key in self._mine:
-                return self._mine[key]
+        if keys and (kind, *keys[0]) in self._mine:
+            return self._mine[(kind, *keys[0])]
         base = f"{kind}:{readable}" if readable else f"{kind}:unnamed"
         candidate, counter = base, 2
         while candidate in self._taken:
             candidate, counter = f"{base}-{counter}", counter + 1
         self._taken.add(candidate)
-        for key in keys:
-            self._mine[key] = candidate
+        if keys:
+            self._mine[(kind, *keys[0])] = candidate
         return candidate
 
     def is_new(self, entity_id: str) -> bool:
@@ -213,7 +228,7 @@ class DraftBuilder:
         return GenealogyImport(
             draft=Draft(tuple(records), tuple(problems), tuple(lines)),
             read=dict(self.read),
-            skipped=tuple(self.skipped),
+            skipped=tuple(dict.fromkeys(self.skipped)),
             reused=tuple(self._reused),
             already_logged=already,
             merged=merged,

@@ -49,6 +49,7 @@ from fonds.importers.genealogy import (
     DraftBuilder,
     Existing,
     GenealogyImport,
+    Support,
     join_note,
     slug,
 )
@@ -158,15 +159,6 @@ def _private(element: ET.Element) -> bool:
 
 
 @attrs.frozen
-class _Support:
-    """What a fact stands on: citations, their confidence, and whether one is private."""
-
-    citations: tuple[dict[str, Any], ...]
-    confidence: str
-    restricted: bool = False
-
-
-@attrs.frozen
 class _Citation:
     citation: dict[str, Any]
     confidence: str
@@ -232,7 +224,7 @@ class _Reader:
         self.used_notes: set[str] = set()
         self.used_citations: set[str] = set()
         self.used_repositories: set[str] = set()
-        self.media_support: dict[str, _Support | None] = {}
+        self.media_support: dict[str, Support | None] = {}
         self.dataset = ""
 
     # -- places in the file ---------------------------------------------------------------
@@ -395,7 +387,7 @@ class _Reader:
             private = _private(element) or "restricted" in notes.flags
             self.citations[handle] = _Citation(citation, confidence, private)
 
-    def own_support(self, element: ET.Element, pointer: str) -> _Support | None:
+    def own_support(self, element: ET.Element, pointer: str) -> Support | None:
         citations: list[dict[str, Any]] = []
         confidences: list[str] = []
         restricted = False
@@ -418,19 +410,19 @@ class _Reader:
             restricted = restricted or found.private
         if not citations:
             return None
-        return _Support(tuple(citations), self.b.confidence(confidences), restricted)
+        return Support(tuple(citations), self.b.confidence(confidences), restricted)
 
-    def uncited(self, gid: str) -> _Support:
+    def uncited(self, gid: str) -> Support:
         citation = {
             "source": self.dataset,
             "locator": {"label": "record", "value": gid},
             "note": _UNCITED,
         }
-        return _Support((citation,), UNCITED_CONFIDENCE)
+        return Support((citation,), UNCITED_CONFIDENCE)
 
     def support(
-        self, element: ET.Element, pointer: str, gid: str, *inherited: _Support | None
-    ) -> _Support:
+        self, element: ET.Element, pointer: str, gid: str, *inherited: Support | None
+    ) -> Support:
         """The element's own citations, else the first of ``inherited``, else the database."""
         own = self.own_support(element, pointer)
         if own is not None:
@@ -444,7 +436,7 @@ class _Reader:
         self,
         kind: str,
         line: int,
-        support: _Support,
+        support: Support,
         notes: _Annotations,
         extra_flags: Iterable[str] = (),
         **fields: Any,
@@ -664,7 +656,7 @@ class _Reader:
                 )
 
     def depictions(
-        self, element: ET.Element, pointer: str, subject: str, gid: str, inherited: _Support | None
+        self, element: ET.Element, pointer: str, subject: str, gid: str, inherited: Support | None
     ) -> None:
         """``depicts`` relations from each picture an object shows to the object's entity.
 
@@ -807,7 +799,7 @@ class _Reader:
                 self.url(url, place, support)
             self.depictions(element, pointer, place, gid, support)
 
-    def url(self, element: ET.Element, subject: str, support: _Support) -> None:
+    def url(self, element: ET.Element, subject: str, support: Support) -> None:
         href = (element.get("href") or "").strip()
         if not href:
             return
@@ -838,8 +830,8 @@ class _Reader:
         )
 
     # -- events -------------------------------------------------------------------------------
-    def read_events(self) -> dict[str, tuple[_Support, GenealogyDate | None]]:
-        found: dict[str, tuple[_Support, GenealogyDate | None]] = {}
+    def read_events(self) -> dict[str, tuple[Support, GenealogyDate | None]]:
+        found: dict[str, tuple[Support, GenealogyDate | None]] = {}
         for handle, element in self.events.items():
             self.b.read["event"] += 1
             gid = self.gid(element)
@@ -899,7 +891,7 @@ class _Reader:
         subject: str,
         pointer: str,
         gid: str,
-        inherited: _Support,
+        inherited: Support,
         remark: str | None = None,
     ) -> None:
         kind = (element.get("type") or "").strip()
@@ -921,7 +913,7 @@ class _Reader:
         )
 
     # -- people -------------------------------------------------------------------------------
-    def read_people(self, events: dict[str, tuple[_Support, GenealogyDate | None]]) -> None:
+    def read_people(self, events: dict[str, tuple[Support, GenealogyDate | None]]) -> None:
         for handle, element in self.people.items():
             self.b.read["person"] += 1
             self.person(handle, element, events)
@@ -930,7 +922,7 @@ class _Reader:
         self,
         handle: str,
         element: ET.Element,
-        events: dict[str, tuple[_Support, GenealogyDate | None]],
+        events: dict[str, tuple[Support, GenealogyDate | None]],
     ) -> None:
         b = self.b
         gid = self.gid(element)
@@ -1060,7 +1052,7 @@ class _Reader:
         person: str,
         pointer: str,
         gid: str,
-        inherited: _Support,
+        inherited: Support,
     ) -> None:
         support = self.support(element, pointer, gid, inherited)
         date = _date_of(element)
@@ -1163,8 +1155,8 @@ class _Reader:
         event: str,
         pointer: str,
         gid: str,
-        event_support: _Support,
-        owner: _Support,
+        event_support: Support,
+        owner: Support,
     ) -> str:
         written = (reference.get("role") or "Unknown").strip()
         role = _ROLES.get(written.lower(), "listed")
@@ -1188,8 +1180,8 @@ class _Reader:
         return role
 
     def with_attribute_citations(
-        self, support: _Support, reference: ET.Element, pointer: str
-    ) -> _Support:
+        self, support: Support, reference: ET.Element, pointer: str
+    ) -> Support:
         """A link's support with the citations of the link's attributes (an age at the event)."""
         extra: list[dict[str, Any]] = []
         confidences = [support.confidence]
@@ -1202,13 +1194,13 @@ class _Reader:
         if not more:
             return support
         if support.citations[0]["source"] == self.dataset:
-            return _Support(tuple(more), self.b.confidence(confidences[1:]), support.restricted)
-        return _Support(
+            return Support(tuple(more), self.b.confidence(confidences[1:]), support.restricted)
+        return Support(
             (*support.citations, *more), self.b.confidence(confidences), support.restricted
         )
 
     def address(
-        self, element: ET.Element, subject: str, pointer: str, gid: str, inherited: _Support
+        self, element: ET.Element, subject: str, pointer: str, gid: str, inherited: Support
     ) -> None:
         parts = [
             _text(element, tag)
@@ -1245,7 +1237,7 @@ class _Reader:
         index: int,
         pointer: str,
         gid: str,
-        inherited: _Support,
+        inherited: Support,
     ) -> None:
         """An LDS ordinance: an event of its own, with its persons as principals."""
         self.b.read["lds ordinance"] += 1
@@ -1306,7 +1298,7 @@ class _Reader:
             )
 
     # -- families -----------------------------------------------------------------------------
-    def read_families(self, events: dict[str, tuple[_Support, GenealogyDate | None]]) -> None:
+    def read_families(self, events: dict[str, tuple[Support, GenealogyDate | None]]) -> None:
         for handle, element in self.families.items():
             self.b.read["family"] += 1
             self.family(handle, element, events)
@@ -1315,7 +1307,7 @@ class _Reader:
         self,
         handle: str,
         element: ET.Element,
-        events: dict[str, tuple[_Support, GenealogyDate | None]],
+        events: dict[str, tuple[Support, GenealogyDate | None]],
     ) -> None:
         gid = self.gid(element)
         pointer = self.where("families", "family", element)
