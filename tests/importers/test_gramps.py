@@ -20,6 +20,7 @@ from fonds.log import JsonlLog
 from fonds.model.vocabulary import default_vocabulary
 from fonds.validate import validate_lines
 from fonds.views import Views
+from tests.helpers import run_cli
 
 EXTERNAL = Path(__file__).resolve().parents[2].parent / "shared" / "external"
 NS = "{http://gramps-project.org/xml/1.7.1/}"
@@ -424,3 +425,55 @@ def test_records_are_the_same_bytes_every_time(example: Path, imported: Genealog
     assert [orjson.dumps(dict(r)) for r in again.records[:500]] == [
         orjson.dumps(dict(r)) for r in imported.draft.records[:500]
     ]
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_drafts_appends_and_reimports_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./records here
+    body = "<people>" + person("_A", "I1", "Ann", "Doe") + person("_B", "I2", "Bo", "Doe")
+    path = gramps_file(tmp_path, body + "</people>")
+    code, out, err = run_cli(capsys, "import", "gramps", str(path))
+    assert code == 0, err
+    records = [orjson.loads(line) for line in out.splitlines()]
+    assert [r["kind"] for r in records].count("person") == 2
+    (tmp_path / "draft.jsonl").write_text(out, encoding="utf-8")
+    assert run_cli(capsys, "init", "records")[0] == 0
+    code, _, err = run_cli(capsys, "append", "draft.jsonl")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "import", "gramps", str(path))  # ./records is the log now
+    assert code == 0, err
+    assert out == "" and "0 draft records" in err
+
+
+def test_cli_reimport_of_the_example_drafts_nothing(
+    capsys: pytest.CaptureFixture[str], example: Path, archive: JsonlLog
+) -> None:
+    code, out, err = run_cli(
+        capsys, "import", "gramps", str(example), "--log", str(archive.directory)
+    )
+    assert code == 0, err
+    assert out == "" and "0 draft records" in err
+
+
+def test_cli_reports_problems_with_their_place_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    body = (
+        "<people>\n"
+        + person("_A", "I1", "Ann", "Doe", '\n<eventref hlink="_MISSING" role="Primary"/>')
+        + "\n</people>\n"
+    )
+    path = gramps_file(tmp_path, body)
+    out_file = tmp_path / "draft.jsonl"
+    code, _, err = run_cli(capsys, "import", "gramps", str(path), "--out", str(out_file))
+    assert code == 1 and not out_file.exists()
+    assert (
+        f"{path}:6: /database/people/person[@handle='_A']/eventref[1]:"
+        " the link '_MISSING' names nothing"
+    ) in err
+    assert "nothing written: 1 problem(s)" in err

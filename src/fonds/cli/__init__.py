@@ -7,6 +7,7 @@ import sys
 import click
 
 from fonds.cli import core, exporting, importing, views
+from fonds.cli import genealogy as _genealogy  # noqa: F401  (adds import gramps, gedcom)
 from fonds.cli.common import error_line
 from fonds.problems import FondsError, InvalidRecordError, LogIntegrityError, UsageError
 
