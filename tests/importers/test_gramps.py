@@ -367,6 +367,31 @@ def test_hostile_names_come_through_as_data(tmp_path: Path) -> None:
     assert "=cmd|' /C calc'!A0 Doe" in labels and "Line\nbreak Doe" in labels
 
 
+def test_what_a_private_object_says_is_restricted(tmp_path: Path) -> None:
+    events = (
+        '<events><event handle="_E" change="1" id="E1" priv="1"><type>Birth</type>'
+        '<dateval val="1900-01-02"/></event></events>'
+    )
+    people = (
+        '<people><person handle="_P" change="1" id="I1" priv="1"><gender>F</gender>'
+        '<name type="Birth Name"><first>Ann</first><surname>Doe</surname></name></person>'
+        + person("_Q", "I2", "Bo", "Roe", '<eventref hlink="_E" role="Primary"/>')
+        + "</people>"
+    )
+    draft = import_gramps(gramps_file(tmp_path, events + people))
+    assert draft.problems == ()
+    private = [r for r in draft.records if "restricted" in r.get("flags", ())]
+    about_ann = [r for r in private if str(r.get("id", r.get("subject"))).endswith("-i1")]
+    assert {r.get("property", r["kind"]) for r in about_ann} == {
+        "person", "given-name", "surname", "sex"
+    }  # fmt: skip
+    assert {r["kind"] for r in private if r.get("person", "").endswith("i2")} == {"participation"}
+    born = [r for r in draft.records if r.get("property") == "born"]
+    assert [r["flags"] for r in born] == [["restricted"]]
+    public = [r for r in draft.records if r.get("id", "").endswith("i2")]
+    assert public and "flags" not in public[0]
+
+
 def test_control_characters_and_bad_xml_are_problems_with_their_line(tmp_path: Path) -> None:
     path = gramps_file(tmp_path, "<people>\n" + person("_A", "I1", "Bell&#7;", "Doe") + "</people>")
     draft = import_gramps(path)

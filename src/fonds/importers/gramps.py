@@ -226,6 +226,8 @@ class _Reader:
         self.used_repositories: set[str] = set()
         self.media_support: dict[str, Support | None] = {}
         self.dataset = ""
+        # every fact read from a private object (a person, an event...) is restricted too
+        self.private_scope = False
 
     # -- places in the file ---------------------------------------------------------------
     def line(self, element: ET.Element) -> int:
@@ -443,7 +445,8 @@ class _Reader:
     ) -> dict[str, Any]:
         """An assertion standing on ``support``, with the annotations of its Gramps object."""
         flags = list(dict.fromkeys([*extra_flags, *notes.flags]))
-        if support.restricted and self.b.flag("restricted") and "restricted" not in flags:
+        restricted = support.restricted or self.private_scope
+        if restricted and self.b.flag("restricted") and "restricted" not in flags:
             flags.append("restricted")
         note = fields.pop("note", None)
         return self.b.record(
@@ -698,6 +701,7 @@ class _Reader:
     def read_places(self) -> None:
         for handle, element in self.places.items():
             self.b.read["place"] += 1
+            self.private_scope = _private(element)
             gid = self.gid(element)
             pointer = self.where("places", "placeobj", element)
             place = self.ids[handle]
@@ -798,6 +802,7 @@ class _Reader:
             for url in element.findall("url"):
                 self.url(url, place, support)
             self.depictions(element, pointer, place, gid, support)
+        self.private_scope = False
 
     def url(self, element: ET.Element, subject: str, support: Support) -> None:
         href = (element.get("href") or "").strip()
@@ -834,6 +839,7 @@ class _Reader:
         found: dict[str, tuple[Support, GenealogyDate | None]] = {}
         for handle, element in self.events.items():
             self.b.read["event"] += 1
+            self.private_scope = _private(element)
             gid = self.gid(element)
             pointer = self.where("events", "event", element)
             event = self.ids[handle]
@@ -882,7 +888,10 @@ class _Reader:
             for attribute in element.findall("attribute"):
                 self.attribute(attribute, event, pointer, gid, support)
             self.depictions(element, pointer, event, gid, support)
-            found[handle] = (support, date)
+            # what links a private event (a participation, a life date) is restricted too
+            private = support.restricted or _private(element)
+            found[handle] = (attrs.evolve(support, restricted=private), date)
+        self.private_scope = False
         return found
 
     def attribute(
@@ -916,7 +925,9 @@ class _Reader:
     def read_people(self, events: dict[str, tuple[Support, GenealogyDate | None]]) -> None:
         for handle, element in self.people.items():
             self.b.read["person"] += 1
+            self.private_scope = _private(element)
             self.person(handle, element, events)
+        self.private_scope = False
 
     def person(
         self,
@@ -1166,7 +1177,9 @@ class _Reader:
         remarks.extend(
             f"{a.get('type')}: {a.get('value')}." for a in reference.findall("attribute")
         )
-        support = event_support if event_support.citations[0]["source"] != self.dataset else owner
+        support = event_support
+        if event_support.citations[0]["source"] == self.dataset:  # the owner's citations, if any
+            support = attrs.evolve(owner, restricted=owner.restricted or event_support.restricted)
         support = self.with_attribute_citations(support, reference, pointer)
         self.fact(
             "participation",
@@ -1301,7 +1314,9 @@ class _Reader:
     def read_families(self, events: dict[str, tuple[Support, GenealogyDate | None]]) -> None:
         for handle, element in self.families.items():
             self.b.read["family"] += 1
+            self.private_scope = _private(element)
             self.family(handle, element, events)
+        self.private_scope = False
 
     def family(
         self,
