@@ -659,7 +659,7 @@ class _Reader:
             tag = child.tag
             counts[tag] = counts.get(tag, 0) + 1
             if tag in _PERSON_EVENTS or tag in _ORDINANCES:
-                event, date, event_support = self.event(
+                _, date, event_support = self.event(
                     child, [person], label, record, counts[tag], support, restricted
                 )
                 if tag in ("BIRT", "DEAT") and date is not None and date.edtf is not None:
@@ -683,10 +683,9 @@ class _Reader:
                 elif tag in ("BIRT", "DEAT"):
                     self.b.skip(
                         f"the {_PERSON_EVENTS[tag].lower()} date of {self.where(child)}",
-                        "no date EDTF can hold",
+                        "the event has no date" if date is None else "no date EDTF can hold",
                         child.line,
                     )
-                del event
             elif tag in _ATTRIBUTES:
                 self.attribute(child, [person], support, restricted)
             elif tag == "ASSO":
@@ -739,7 +738,8 @@ class _Reader:
             display = _display(node.text)
             if not display:
                 return
-            phrase = node.first("TYPE").value("PHRASE") if node.first("TYPE") else None  # type: ignore[union-attr]
+            type_node = node.first("TYPE")
+            phrase = type_node.value("PHRASE") if type_node is not None else None
             remark = (
                 f"GEDCOM name type: {kind}" + (f" ({phrase})" if phrase else "") + "."
                 if kind
