@@ -7,7 +7,14 @@ import sys
 
 import click
 
-from fonds.cli import core, exporting, importing, proofs, views
+from fonds.cli import (
+    core,
+    exporting,
+    genealogy,  # noqa: F401  (adds import gramps, gedcom to import)
+    importing,
+    proofs,
+    views,
+)
 from fonds.cli.common import OPTION_NAMES, error_line
 from fonds.problems import (
     ArgumentError,

@@ -7,7 +7,10 @@ package, which is some 100x slower and drops the time of day. Results are cached
 
 Bounds are seconds since 1970-01-01T00:00:00 in the proleptic Gregorian calendar, computed with
 days-from-civil arithmetic valid for any year. With ``calendar="julian"`` the fields are read
-in the Julian calendar and converted.
+in the Julian calendar and converted; with ``"hebrew"`` (months counted from Tishri, 6 Adar or
+Adar I, 7 Adar II), ``"islamic"`` (the arithmetic calendar) or ``"french-republican"`` (13 the
+complementary days) they are read in that calendar, as the source writes them, and converted to
+Gregorian bounds with ``convertdate``.
 """
 
 from __future__ import annotations
@@ -18,13 +21,30 @@ import io
 import math
 import re
 import time
+import warnings
 from typing import Any
 
 import attrs
 
 __all__ = ["DateError", "DateInfo", "format_date", "is_valid_date", "overlaps", "parse_date"]
 
-CALENDARS = ("gregorian", "julian")
+CALENDARS = ("gregorian", "julian", "hebrew", "islamic", "french-republican")
+_CONVERTED = frozenset({"hebrew", "islamic", "french-republican"})
+_CALENDAR_NAMES = {
+    "julian": "Julian",
+    "hebrew": "Hebrew",
+    "islamic": "Islamic",
+    "french-republican": "French Republican",
+}
+_MONTH_NAMES = {
+    "hebrew": ["Tishri", "Heshvan", "Kislev", "Tevet", "Shevat", "Adar", "Adar II", "Nisan",
+               "Iyyar", "Sivan", "Tammuz", "Av", "Elul"],
+    "islamic": ["Muharram", "Safar", "Rabi I", "Rabi II", "Jumada I", "Jumada II", "Rajab",
+                "Shaban", "Ramadan", "Shawwal", "Dhu al-Qada", "Dhu al-Hijja"],
+    "french-republican": ["Vendémiaire", "Brumaire", "Frimaire", "Nivôse", "Pluviôse", "Ventôse",
+                          "Germinal", "Floréal", "Prairial", "Messidor", "Thermidor", "Fructidor",
+                          "jour complémentaire"],
+}  # fmt: skip
 _DAY = 86_400
 _SENTINEL = 1 << 62
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -90,13 +110,75 @@ def _leap(year: int, calendar: str) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+def _months(calendar: str) -> int:
+    """The number of the year's last month: 13 for Elul and the French complementary days.
+
+    A Hebrew common year has no month 7 (Adar II); its months are 1-6 and 8-13.
+    """
+    return 13 if calendar in ("hebrew", "french-republican") else 12
+
+
 def _month_length(year: int, month: int, calendar: str) -> int:
+    if calendar in _CONVERTED:
+        return _converted_month_length(year, month, calendar)
     if month == 2:
         return 29 if _leap(year, calendar) else 28
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+def _hebrew_month(year: int, month: int) -> int:
+    """convertdate's number (1 Nisan ... 12 Adar, 13 Adar II) of a month counted from Tishri."""
+    from convertdate import hebrew
+
+    if month <= 5:
+        return month + 6
+    if month == 6:
+        return 12
+    if month == 7:
+        if not hebrew.leap(year):
+            raise DateError(f"the Hebrew year {year} is not a leap year: it has no Adar II")
+        return 13
+    return month - 7
+
+
+def _converted_month_length(year: int, month: int, calendar: str) -> int:
+    from convertdate import french_republican as republican
+    from convertdate import hebrew, islamic
+
+    if not 1 <= month <= (13 if calendar != "islamic" else 12):
+        raise DateError(f"the {_CALENDAR_NAMES[calendar]} calendar has no month {month}")
+    if calendar == "hebrew":
+        return int(hebrew.month_length(year, _hebrew_month(year, month)))
+    if calendar == "islamic":
+        return int(islamic.month_length(year, month))
+    return 30 if month < 13 else 5 + int(republican.leap(year))
+
+
+def _converted_days(year: int, month: int, day: int, calendar: str) -> int:
+    """Days since 1970-01-01 of a date in a calendar that ``convertdate`` converts."""
+    from convertdate import french_republican as republican
+    from convertdate import hebrew, islamic
+
+    if year < 1:
+        raise DateError(f"the {_CALENDAR_NAMES[calendar]} calendar has no year {year}")
+    try:
+        if calendar == "hebrew":
+            with warnings.catch_warnings():  # convertdate calls its own deprecated month_days
+                warnings.simplefilter("ignore", DeprecationWarning)
+                julian_day = hebrew.to_jd(year, _hebrew_month(year, month), day)
+        elif calendar == "islamic":
+            julian_day = islamic.to_jd(year, month, day)
+        else:
+            julian_day = republican.to_jd(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise DateError(f"not a {_CALENDAR_NAMES[calendar]} date ({exc})") from None
+    days: int = round(float(julian_day) - 2440587.5)
+    return days
+
+
 def _days(year: int, month: int, day: int, calendar: str) -> int:
+    if calendar in _CONVERTED:
+        return _converted_days(year, month, day, calendar)
     if calendar == "julian":
         return _days_from_julian(year, month, day)
     return _days_from_civil(year, month, day)
@@ -124,11 +206,13 @@ def _simple(text: str, calendar: str) -> _Point | None:
     uncertain = qualifier in ("?", "%")
     approximate = qualifier in ("~", "%")
     if match["month"] is None:
+        last_month = _months(calendar)
         lower = _days(year, 1, 1, calendar) * _DAY
-        upper = _days(year, 12, 31, calendar) * _DAY + _DAY - 1
+        last_day = _month_length(year, last_month, calendar)
+        upper = _days(year, last_month, last_day, calendar) * _DAY + _DAY - 1
         return _Point(lower, upper, "year", uncertain, approximate, False)
     month = int(match["month"])
-    if not 1 <= month <= 12:
+    if not 1 <= month <= _months(calendar):
         return None  # seasons (21-41) and other codes are for the full grammar
     if match["day"] is None:
         lower = _days(year, month, 1, calendar) * _DAY
@@ -139,7 +223,7 @@ def _simple(text: str, calendar: str) -> _Point | None:
     if not 1 <= day <= _month_length(year, month, calendar):
         raise DateError(
             f"{text!r} is not an EDTF date: {year:04d}-{month:02d} has no day {day}"
-            + (" in the Julian calendar" if calendar == "julian" else "")
+            + (f" in the {_CALENDAR_NAMES[calendar]} calendar" if calendar != "gregorian" else "")
         )
     start = _days(year, month, day, calendar) * _DAY
     if match["hour"] is None:
@@ -240,12 +324,17 @@ def _unspecified(text: str, calendar: str) -> DateInfo | None:
     year_mask = match["year"]
     years = sorted(sign * int(year_mask.replace("X", d)) for d in "09")
     month_mask, day_mask = match["month"], match["day"]
-    months = [m for m in range(1, 13) if month_mask is None or _fits(month_mask, m)]
+    months = [
+        m for m in range(1, _months(calendar) + 1) if month_mask is None or _fits(month_mask, m)
+    ]
     if not months:
         raise DateError(f"{text!r} is not an EDTF date: no month fits {month_mask!r}")
 
     def days(year: int, month: int) -> list[int]:
-        last = _month_length(year, month, calendar)
+        try:
+            last = _month_length(year, month, calendar)
+        except DateError:  # Adar II of a Hebrew common year
+            return []
         return [d for d in range(1, last + 1) if day_mask is None or _fits(day_mask, d)]
 
     first_month = next((m for m in months if days(years[0], m)), None)
@@ -359,23 +448,28 @@ def _year(year: int) -> str:
 def format_date(info: DateInfo) -> str:
     """The date as a reader expects it: '12 Nov 1940, 11:05', 'Oct–Nov 1940', 'c. 1940'."""
     text = _format(info)
-    if info.calendar == "julian":
-        text += " (Julian)"
+    if info.calendar in _CALENDAR_NAMES:
+        text += f" ({_CALENDAR_NAMES[info.calendar]})"
     return text
+
+
+def _month_name(month: str, calendar: str) -> str:
+    return _MONTH_NAMES.get(calendar, _MONTHS)[int(month) - 1]
 
 
 def _format(info: DateInfo) -> str:
     match = _SIMPLE.fullmatch(info.edtf)
-    if match is not None and match["month"] in (None, *[f"{m:02d}" for m in range(1, 13)]):
+    months = len(_MONTH_NAMES.get(info.calendar, _MONTHS))
+    if match is not None and match["month"] in (None, *[f"{m:02d}" for m in range(1, months + 1)]):
         year = int(match["year"])
         if match["day"]:
-            body = f"{int(match['day'])} {_MONTHS[int(match['month']) - 1]} {_year(year)}"
+            body = f"{int(match['day'])} {_month_name(match['month'], info.calendar)} {_year(year)}"
             if match["hour"]:
                 body += f", {match['hour']}:{match['minute']}"
                 if match["second"] != "00":
                     body += f":{match['second']}"
         elif match["month"]:
-            body = f"{_MONTHS[int(match['month']) - 1]} {_year(year)}"
+            body = f"{_month_name(match['month'], info.calendar)} {_year(year)}"
         else:
             body = _year(year)
         return _qualify(body, match["qualifier"])
@@ -385,16 +479,18 @@ def _format(info: DateInfo) -> str:
     if info.precision == "interval" and info.edtf.count("/") == 1:
         start, end = info.edtf.split("/")
         if start in ("", ".."):
-            return f"before {_format_end(end)}" if end not in ("", "..") else info.edtf
+            if end in ("", ".."):
+                return info.edtf
+            return f"before {_format_end(end, info.calendar)}"
         if end in ("", ".."):
-            return f"after {_format_end(start)}"
+            return f"after {_format_end(start, info.calendar)}"
         return _range(info, start, end)
     return info.edtf
 
 
-def _format_end(text: str) -> str:
+def _format_end(text: str, calendar: str = "gregorian") -> str:
     try:
-        return _format(parse_date(text))
+        return _format(parse_date(text, calendar))
     except DateError:
         return text
 
@@ -405,12 +501,12 @@ def _range(info: DateInfo, start: str, end: str) -> str:
     if first and last and not first["day"] and not last["day"]:
         y1, y2 = first["year"], last["year"]
         if first["month"] and last["month"] and y1 == y2:
-            m1 = _MONTHS[int(first["month"]) - 1]
-            m2 = _MONTHS[int(last["month"]) - 1]
+            m1 = _month_name(first["month"], info.calendar)
+            m2 = _month_name(last["month"], info.calendar)
             return _qualify(f"{m1}–{m2} {_year(int(y1))}", first["qualifier"] or last["qualifier"])
         if not first["month"] and not last["month"]:
             return f"{_year(int(y1))}–{_year(int(y2))}"
-    return f"{_format_end(start)} – {_format_end(end)}"
+    return f"{_format_end(start, info.calendar)} – {_format_end(end, info.calendar)}"
 
 
 def _qualify(body: str, qualifier: str | None) -> str:
