@@ -110,3 +110,19 @@ def test_pandoc_reads_as_the_reference_processors_where_citeproc_py_does_not() -
     )
     assert "Joseph Stalin" in by_pandoc
     assert "Joseph Stalin" not in by_citeproc_py
+
+
+def test_section_and_number_locators_and_the_older_style_name() -> None:
+    from fonds.exports.citeproc import Cite, Formatter
+
+    item = {"id": "a", "type": "book", "title": "The Book", "issued": {"date-parts": [[1990]]}}
+    for style in ("chicago-notes-bibliography", "chicago-note-bibliography"):
+        notes = (
+            Formatter(style)
+            .render(
+                [item], [[Cite("a", ("section", "Background"))], [Cite("a", ("number", "176"))]]
+            )
+            .notes
+        )
+        assert "sec.\xa0Background" in notes[0]
+        assert "Number 176" in notes[1] and "Issue" not in notes[1]

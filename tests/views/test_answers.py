@@ -34,7 +34,7 @@ from tests.conftest import RECORDS
 from tests.helpers import AGENT, agent, cite, life, person, run_cli, source
 from tests.views.test_views import base, event, took_part
 
-MOLOTOV_BORN_SOURCES = "source:axis-talks-page, List of persons, row 2"
+MOLOTOV_BORN_SOURCES = "source:axis-talks-page, sec. List of persons, row 2"
 
 
 @pytest.fixture(scope="module")

