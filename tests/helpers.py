@@ -97,3 +97,21 @@ def append_unchecked(directory: Path, records: list[dict[str, Any]]) -> None:
         lines.append(line)
     with (directory / LOG_FILE).open("ab") as handle:
         handle.write(b"".join(lines))
+
+
+def system_program(name: str, package: str) -> str:
+    """The path of a program a test runs (a browser, TeX, ...). Where it is missing the test is
+    skipped with the reason, except under CI (``CI`` set), which installs it and must run it."""
+    import os
+    import shutil
+
+    import pytest
+
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is missing; CI must install it (Debian's {package}, see .ci/run)")
+    pytest.skip(
+        f"{name} is not installed: this test runs it (Debian's {package}; .ci/run installs it)"
+    )

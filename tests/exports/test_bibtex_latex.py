@@ -3,30 +3,16 @@ data and on sources full of hostile text; every entry comes back, every field wh
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from fonds.exports.base import ExportContext
 from fonds.exports.bibtex import bibtex
 from fonds.log import MemoryLog, open_log
 from tests.conftest import ROOT
-from tests.helpers import AGENT, agent
-
-TOOLS = ("bibtex", "pdflatex")
-_missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-if _missing and os.environ.get("CI"):
-    raise RuntimeError(f"CI needs {', '.join(_missing)} (Debian's texlive-latex-base)")
-pytestmark = pytest.mark.skipif(
-    bool(_missing),
-    reason=f"{', '.join(_missing)} not installed: these tests run BibTeX and LaTeX themselves "
-    "(apt-get install texlive-latex-base texlive-latex-recommended, as .ci/run does)",
-)
+from tests.helpers import AGENT, agent, system_program
 
 HOSTILE = [
     "Title } @misc{pwn, author = {Mallory}",
@@ -65,6 +51,8 @@ def _source(number: int, text: str) -> dict[str, Any]:
 
 def _compile(folder: Path, bib: str) -> tuple[str, str]:
     """Run pdflatex, bibtex, pdflatex; the .bbl and the BibTeX log."""
+    for program in ("pdflatex", "bibtex"):
+        system_program(program, "texlive-latex-base")
     (folder / "export.bib").write_text(bib, encoding="utf-8")
     (folder / "paper.tex").write_text(DOCUMENT, encoding="utf-8")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]

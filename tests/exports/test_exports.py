@@ -15,7 +15,7 @@ import orjson
 import pytest
 
 from tests.conftest import SHARED
-from tests.helpers import run_cli, write_jsonl
+from tests.helpers import run_cli, system_program, write_jsonl
 
 EXTERNAL = SHARED / "external"
 EDITORS = "agent:fonds-editors"
@@ -223,7 +223,6 @@ def test_hostile_values_come_out_inert(
     assert parse_string(export(capsys, shipped_log, "bibtex")).failed_blocks == []
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -239,7 +238,7 @@ CHROMIUM_FLAGS = [
 def test_html_report_renders_in_a_browser(
     capsys: pytest.CaptureFixture[str], shipped_log: Path, tmp_path: Path
 ) -> None:
-    assert CHROMIUM, "chromium is needed to render the report (.ci/run installs it)"
+    chromium = shutil.which("chromium-browser") or system_program("chromium", "chromium")
     hostile(shipped_log, capsys)
     report = tmp_path / "report.html"
     export(
@@ -255,7 +254,7 @@ def test_html_report_renders_in_a_browser(
     )
     profile = tmp_path / "profile"
     dom = subprocess.run(
-        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
@@ -268,7 +267,7 @@ def test_html_report_renders_in_a_browser(
     screenshot = tmp_path / "report.png"
     subprocess.run(
         [
-            CHROMIUM,
+            chromium,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--hide-scrollbars",
