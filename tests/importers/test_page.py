@@ -284,3 +284,21 @@ def test_control_characters_in_a_page_are_reported_with_their_line_never_drafted
     assert "U+001B at column 3" in next(p.message for p in page.problems if p.line == 4)
     texts = " ".join(paragraph.text for paragraph in page.paragraphs)
     assert "\x1b" not in texts and "\x07" not in texts and "Last one." in texts
+
+
+def test_a_huge_line_is_reported_with_the_limit_and_reading_stays_linear() -> None:
+    import time
+
+    from fonds.importers.page import MAX_LINE
+
+    huge = "1" + "ab" * (25 << 20)  # a 50 MB persons row
+    text = "Title\n\nA paragraph.\n\nList of persons\nName Born / Since / At Died\n" + huge + "\n"
+    started = time.perf_counter()
+    page = read_page(text, "huge.txt")
+    assert time.perf_counter() - started < 30  # quadratic work would take hours
+    [problem] = [p for p in page.problems if p.code == "line-too-long"]
+    assert problem.line == 7 and f"{MAX_LINE:,}" in problem.message
+    row = "1" + "Kollontai" * (MAX_LINE // 20) + "de, en"  # long, yet within the limit
+    started = time.perf_counter()
+    read_page("Title\n\nList of persons\nName Born / Since / At Died\n" + row + "\n")
+    assert time.perf_counter() - started < 10

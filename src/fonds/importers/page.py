@@ -55,6 +55,9 @@ _DATE = r"\d{2}\.\d{2}\.\d{4}"
 _LANGS = r"[a-z]{2,3}(?:,\s*[a-z]{2,3})*"
 _DATES_TAIL = re.compile(rf"(?P<dates>(?:{_DATE}){{1,2}})(?P<langs>{_LANGS})?$")
 _LANGS_ONLY = re.compile(_LANGS)
+_LANGS_TAIL_LONGEST = 16 * 6  # sixteen codes with their separators
+MAX_LINE = 1 << 16
+"""The longest page line read, in characters (a paragraph of a long page is far shorter)."""
 _LIST_NUMBER = re.compile(r"^\d{1,4}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TERMINAL = tuple(".,;:!?\"'”’)…]")
@@ -190,8 +193,10 @@ def _split_row(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     if found is not None:
         printed = tuple(re.findall(_DATE, found["dates"]))
         return text[: found.start()], printed, _languages(found["langs"])
-    for cut in range(1, len(text)):
-        if _LANGS_ONLY.fullmatch(text[cut:]) and _undouble(text[:cut])[2]:
+    # a row's languages are a few codes at its end: cuts are tried there only (the longest list
+    # first), so a long row costs time linear in its length
+    for cut in range(max(1, len(text) - _LANGS_TAIL_LONGEST), len(text)):
+        if _LANGS_ONLY.fullmatch(text, cut) and _undouble(text[:cut])[2]:
             return text[:cut], (), _languages(text[cut:])
     return text, (), ()
 
@@ -201,6 +206,15 @@ def read_page(text: str, path: str = "<page>") -> ParsedPage:
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     reader = _Reader(path, lines)
     for index, line in enumerate(lines):
+        if len(line) > MAX_LINE:
+            reader.problem(
+                index + 1,
+                "line-too-long",
+                f"the line is {len(line):,} characters; a page line holds at most {MAX_LINE:,}"
+                " (the line is left out)",
+            )
+            lines[index] = ""
+            continue
         control = _CONTROL.search(line)
         if control is not None:
             reader.problem(
