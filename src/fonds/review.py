@@ -74,7 +74,7 @@ def _source_standing(
 ) -> set[str]:
     declared = new.get(source_id)
     if declared is None:
-        seq = query.state.declaration(source_id, query.limit)
+        seq = query.declaration(source_id)
         declared = query.document(seq) if seq is not None else {}
     standing = set(declared.get("flags", ())) & WEAK_FLAGS
     if declared.get("publication_status") == "unpublished":
@@ -95,7 +95,7 @@ def _near_duplicates(
     for entity_id in known:
         kind = KINDS.kind_of_id(entity_id)
         if kind is not None and _compared_by_name(KINDS[kind]):
-            seq = query.state.declaration(entity_id, query.limit)
+            seq = query.declaration(entity_id)
             if seq is not None:
                 labels = query.document(seq).get("labels", {})
                 existing.setdefault(kind, []).extend(
@@ -150,7 +150,7 @@ def _life_dates(
     life: dict[str, set[tuple[str, str]]] = {}
     documents = list(contributed)
     for seq in range(1, query.limit + 1):
-        if query.state.kinds[seq] == "attribute" and query.state.active(seq, query.limit):
+        if query.state.kinds[seq] == "attribute" and query.active(seq):
             documents.append(query.document(seq))
     for document in documents:
         is_life_date = document["kind"] == "attribute" and document["property"] in ("born", "died")
@@ -194,7 +194,7 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
             query.document(seq)
             for seq in query.state.mentions.get(subject, ())
             if query.state.kinds[seq] == "attribute"
-            and query.state.active(seq, query.limit)
+            and query.active(seq)
             and query.document(seq).get("subject") == subject
             and query.document(seq).get("property") == prop
         ]

@@ -504,3 +504,22 @@ def test_cli_reports_problems_with_their_place_and_writes_nothing(
         " the link '_MISSING' names nothing"
     ) in err
     assert "nothing written: 1 problem(s)" in err
+
+
+def test_the_private_record_is_left_out_of_views_and_exports_unless_asked_for(
+    imported: GenealogyImport, archive: JsonlLog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    [private] = [r for r in imported.draft.records if "restricted" in r.get("flags", ())]
+    assert private["value"] == "123-456-7890"  # the example's private attribute
+    where = ["--log", archive.location]
+    code, _, err = run_cli(capsys, "export", "csv", *where)
+    assert code == 0 and "1 restricted record left out (--include-restricted shows them)" in err
+    code, _, err = run_cli(capsys, "export", "csv", *where, "--include-restricted")
+    assert code == 0 and "left out" not in err
+    person = ["person", private["subject"], *where, "--format", "json"]
+    code, hidden, err = run_cli(capsys, *person)
+    assert code == 0 and "123-456-7890" not in hidden and "1 restricted record" in err
+    code, shown, _ = run_cli(capsys, *person, "--include-restricted")
+    assert code == 0 and "123-456-7890" in shown

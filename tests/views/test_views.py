@@ -373,3 +373,16 @@ def test_answers_leave_the_cyclic_collector_as_they_found_it(log: LogStore) -> N
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_restricted_records_are_left_out_unless_asked_for(log: LogStore) -> None:
+    private = {**life("person:hitler", "born", "1889-04-20"), "flags": ["restricted"]}
+    log.append([private])
+    record = record_hash(private)
+    hidden, shown = Views(log), Views(log, include_restricted=True)
+    assert record not in {e.record for e in hidden.timeline()}
+    assert record in {e.record for e in shown.timeline()}
+    assert hidden.restricted_left_out() == 1 and shown.restricted_left_out() == 0
+    assert record not in {f.record for _, f in hidden.person("person:hitler").facts()}
+    assert record in {f.record for _, f in shown.person("person:hitler").facts()}
+    assert hidden.restricted_left_out(as_of=len(base())) == 0

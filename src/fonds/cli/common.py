@@ -15,6 +15,7 @@ from fonds.log import LogStore
 from fonds.log import open_log as open_location
 from fonds.log.jsonl import LOG_FILE, VOCABULARY_FILE
 from fonds.problems import FondsError, NoLogError, UsageError
+from fonds.views import Views
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +63,20 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 
 
 def as_of_option(function: F) -> F:
+    """The options of every command that answers from the views: ``--as-of`` and
+    ``--include-restricted`` (read by :func:`views_of`)."""
+
+    def remember(context: click.Context, _: click.Parameter, value: bool) -> bool:
+        context.meta[_RESTRICTED_KEY] = value
+        return value
+
+    function = click.option(
+        "--include-restricted",
+        is_flag=True,
+        expose_value=False,
+        callback=remember,
+        help="Show records flagged restricted (private); they are left out otherwise.",
+    )(function)
     return click.option(
         "--as-of",
         "as_of",
@@ -69,6 +84,23 @@ def as_of_option(function: F) -> F:
         metavar="SEQ|TIME",
         help="Read the log as it was at a sequence number or a record time.",
     )(function)
+
+
+_RESTRICTED_KEY = "fonds.include_restricted"
+
+
+def views_of(log: LogStore) -> Views:
+    """The views of ``log`` for this command, restricted records shown only when asked for;
+    how many were left out is said on stderr."""
+    include = bool(click.get_current_context().meta.get(_RESTRICTED_KEY, False))
+    views = Views(log, include_restricted=include)
+    left_out = 0 if include else views.restricted_left_out()
+    if left_out:
+        error_line(
+            f"fonds: {left_out} restricted record{'s' * (left_out != 1)} left out"
+            " (--include-restricted shows them)"
+        )
+    return views
 
 
 def out_option(function: F) -> F:

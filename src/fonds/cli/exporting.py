@@ -14,6 +14,7 @@ from fonds.cli.common import (
     log_option,
     open_log,
     out_option,
+    views_of,
     write_output,
 )
 from fonds.cli.views import filter_options
@@ -22,7 +23,6 @@ from fonds.exports.cite_record import cite as cite_record
 from fonds.exports.citeproc import DEFAULT_STYLE
 from fonds.exports.registry import FORMATS
 from fonds.problems import UsageError
-from fonds.views import Views
 
 EXPORT_FORMATS = tuple(FORMATS)
 
@@ -51,7 +51,7 @@ def cite(identifier: str, log_dir: str, output_format: str, as_of: str | None, s
     record itself cited as data.
     """
     log = open_log(log_dir)
-    result = cite_record(log, Views(log), identifier, style, as_of)
+    result = cite_record(log, views_of(log), identifier, style, as_of)
     if output_format == "json":
         emit(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
         return
@@ -96,6 +96,6 @@ def export(
         "flag": flag, "min_confidence": min_confidence, "within": within,
     }  # fmt: skip
     context = ExportContext(
-        log, Views(log), as_of=as_of, filters=filters, style=style, title=title, bom=bom
+        log, views_of(log), as_of=as_of, filters=filters, style=style, title=title, bom=bom
     )
     write_output(exporter.export(context), out)

@@ -11,7 +11,16 @@ from typing import Any
 import click
 import orjson
 
-from fonds.cli.common import F, as_of_option, emit, format_option, log_option, open_log, out_option
+from fonds.cli.common import (
+    F,
+    as_of_option,
+    emit,
+    format_option,
+    log_option,
+    open_log,
+    out_option,
+    views_of,
+)
 from fonds.views import EntityView, UnknownIdError, Views
 from fonds.views.render import (
     render_conflicts,
@@ -25,7 +34,7 @@ VIEW_FORMATS = ("text", "json", "md")
 
 
 def _views(log_dir: str) -> Views:
-    return Views(open_log(log_dir))
+    return views_of(open_log(log_dir))
 
 
 _C1 = re.compile("[\x7f-\x9f]")

@@ -51,7 +51,7 @@ def cite(
     query = views.at(as_of)
     items = []
     for source_id in with_parents(views, cited, as_of):
-        seq = query.state.declaration(source_id, query.limit)
+        seq = query.declaration(source_id)
         if seq is not None:
             items.append(csl_item(query.document(seq)))
     formatter = Formatter(style)

@@ -12,6 +12,7 @@ import attrs
 from fonds.exports.base import ExportContext
 from fonds.log.base import LogStore
 from fonds.views.citations import locator_text
+from fonds.views.state import RESTRICTED
 
 __all__ = ["FONDS_NS", "ID_NS", "RECORD_NS", "ProvExporter", "prov_document"]
 
@@ -24,7 +25,7 @@ def _local(entity_id: str) -> str:
     return entity_id.replace(":", ".", 1)
 
 
-def prov_document(log: LogStore, as_of: Any = None) -> Any:
+def prov_document(log: LogStore, as_of: Any = None, *, include_restricted: bool = False) -> Any:
     """The provenance of the log as a ``prov.model.ProvDocument``.
 
     Every record is an entity derived from the sources it cites and attributed to the agent who
@@ -40,6 +41,8 @@ def prov_document(log: LogStore, as_of: Any = None) -> Any:
     declared: set[str] = set()
     for entry in log.entries(as_of):
         record = entry.document
+        if not include_restricted and RESTRICTED in record.get("flags", ()):
+            continue
         kind = record["kind"]
         node = records[entry.id]
         recorder = ids[_local(record["recorded_by"])]
@@ -98,7 +101,8 @@ class ProvExporter:
 
     def export(self, context: ExportContext) -> bytes:
         """The log's provenance (as of the context's point) in this serialisation."""
-        document = prov_document(context.log, context.as_of)
+        include = context.views.include_restricted
+        document = prov_document(context.log, context.as_of, include_restricted=include)
         options = {"rdf_format": self.rdf_format} if self.rdf_format else {}
         text: str = document.serialize(format=self.serialization, **options)
         return text.encode()

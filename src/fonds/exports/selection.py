@@ -24,7 +24,7 @@ class Selection:
 
 def _declaration(views: Views, entity_id: str, as_of: AsOf) -> Mapping[str, Any] | None:
     query = views.at(as_of)
-    seq = query.state.declaration(entity_id, query.limit)
+    seq = query.declaration(entity_id)
     return query.document(seq) if seq is not None else None
 
 

@@ -65,18 +65,31 @@ class Views:
     answer as the log stood then; None (the default) answers as of now.
     """
 
-    def __init__(self, log: LogStore, *, use_snapshot: bool = True) -> None:
+    def __init__(
+        self, log: LogStore, *, use_snapshot: bool = True, include_restricted: bool = False
+    ) -> None:
         self.log = log
         self.state = load_state(log, use_snapshot=use_snapshot)
+        #: Whether records flagged ``restricted`` (private) are shown; they are left out unless
+        #: asked for, as a genealogy program's export filters leave private records out.
+        self.include_restricted = include_restricted
         self._now: Query | None = None
 
     def at(self, as_of: AsOf = None) -> Query:
         """The views as of a point of the log; the present is kept, with what it has read."""
         if as_of is not None:
-            return Query(self.state, self.log.vocabulary, as_of)
+            return Query(
+                self.state, self.log.vocabulary, as_of, include_restricted=self.include_restricted
+            )
         if self._now is None:
-            self._now = Query(self.state, self.log.vocabulary, None)
+            self._now = Query(
+                self.state, self.log.vocabulary, None, include_restricted=self.include_restricted
+            )
         return self._now
+
+    def restricted_left_out(self, as_of: AsOf = None) -> int:
+        """How many restricted records the answers as of ``as_of`` leave out."""
+        return self.at(as_of).restricted_left_out()
 
     def timeline(
         self,

@@ -116,14 +116,38 @@ _DEFAULT_DATE: Any = object()
 class Query:
     """The views of one state, as of one point of the log (read-only, so lookups are kept)."""
 
-    def __init__(self, state: ViewState, vocabulary: Vocabulary, as_of: AsOf = None) -> None:
+    def __init__(
+        self,
+        state: ViewState,
+        vocabulary: Vocabulary,
+        as_of: AsOf = None,
+        *,
+        include_restricted: bool = False,
+    ) -> None:
         self.state = state
         self.vocabulary = vocabulary
         self.limit = state.limit(as_of)
+        #: Entries flagged restricted that answers leave out (none with ``include_restricted``).
+        self.hidden: frozenset[int] = (
+            frozenset() if include_restricted else frozenset(state.restricted)
+        )
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._labels: dict[tuple[str, str], str] = {}
 
     # -- building blocks ----------------------------------------------------------------
+    def active(self, seq: int) -> bool:
+        """Whether entry ``seq`` stands as of the limit (and is not a hidden restricted one)."""
+        return seq not in self.hidden and self.state.active(seq, self.limit)
+
+    def declaration(self, entity_id: str) -> int | None:
+        """The entity's current declaration as of the limit, unless it is restricted."""
+        seq = self.state.declaration(entity_id, self.limit)
+        return None if seq is None or seq in self.hidden else seq
+
+    def restricted_left_out(self) -> int:
+        """How many restricted entries up to the limit the answers leave out."""
+        return sum(1 for seq in self.hidden if seq <= self.limit)
+
     def document(self, seq: int) -> Mapping[str, Any]:
         """The record of entry ``seq`` as stored (kept for later questions)."""
         document = self._documents.get(seq)
@@ -141,13 +165,15 @@ class Query:
         return sorted(
             entity
             for entity, seqs in self.state.declarations.items()
-            if seqs[0] <= self.limit and (kind is None or kinds[seqs[0]] == kind)
+            if seqs[0] <= self.limit
+            and seqs[0] not in self.hidden
+            and (kind is None or kinds[seqs[0]] == kind)
         )
 
     def require(self, entity_id: str, kind: str | None = None) -> int:
         """The declaration of ``entity_id`` as of the limit (of an entity of ``kind`` when
         given); :class:`UnknownIdError`, with the closest ids, when there is none."""
-        seq = self.state.declaration(entity_id, self.limit)
+        seq = self.declaration(entity_id)
         found = self.state.kinds[seq] if seq is not None else None
         if seq is not None and (kind is None or found == kind):
             return seq
@@ -174,7 +200,7 @@ class Query:
         return label
 
     def _label(self, entity_id: str, lang: str) -> str:
-        seq = self.state.declaration(entity_id, self.limit)
+        seq = self.declaration(entity_id)
         if seq is None:
             return entity_id
         document = self.document(seq)
@@ -225,7 +251,7 @@ class Query:
         )
 
     def _visible(self, seqs: Iterable[int]) -> list[int]:
-        return [seq for seq in seqs if self.state.active(seq, self.limit)]
+        return [seq for seq in seqs if self.active(seq)]
 
     # -- timeline ----------------------------------------------------------------------
     @_answer
@@ -235,9 +261,9 @@ class Query:
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
         entries: list[Fact] = []
-        state, limit = self.state, self.limit
+        state = self.state
         for _lower, _upper, seq in state.dated_between(low, high, within=where.within):
-            if not state.active(seq, limit):
+            if not self.active(seq):
                 continue
             if keep is not None and seq not in keep:
                 continue
@@ -312,7 +338,7 @@ class Query:
                 other = doc["event"] if doc["person"] == entity_id else doc["person"]
                 date = self.date(doc)
                 if date is None:  # it happened when its event did
-                    event_seq = self.state.declaration(doc["event"], self.limit)
+                    event_seq = self.declaration(doc["event"])
                     date = self.date(self.document(event_seq)) if event_seq is not None else None
                 participations.append(self.fact(seq, doc, date=date, other=other))
             elif record_kind == "quotation" and doc["speaker"] == entity_id:
@@ -414,7 +440,7 @@ class Query:
             for entity in self.state.declarations:
                 if entity in found or not entity.startswith("source:"):
                     continue
-                seq = self.state.declaration(entity, self.limit)
+                seq = self.declaration(entity)
                 if seq is not None and self.document(seq).get("part_of") in found:
                     found.add(entity)
                     changed = True
@@ -436,7 +462,7 @@ class Query:
         subjects = [subject] if subject else list(self.state.mentions)
         for entity in subjects:
             for seq in self.state.mentions.get(entity, ()):
-                if seq > self.limit or self.state.kinds[seq] != "attribute":
+                if seq > self.limit or seq in self.hidden or self.state.kinds[seq] != "attribute":
                     continue
                 document = self.document(seq)
                 if document["subject"] != entity or document["property"] not in single:
@@ -449,7 +475,7 @@ class Query:
         for (entity, prop), seqs in sorted(groups.items()):
             if not disagree([self.document(seq) for seq in seqs]):
                 continue
-            active = [seq for seq in seqs if self.state.active(seq, self.limit)]
+            active = [seq for seq in seqs if self.active(seq)]
             claims = []
             for seq in seqs:
                 correction = self.state.status(seq, self.limit)
@@ -493,7 +519,10 @@ class Query:
     def history(self, entity_id: str) -> list[HistoryItem]:
         """Every record about an entity in log order, with what superseded or retracted it."""
         self.require(entity_id)
-        seqs = {s for s in self.state.mentions.get(entity_id, ()) if s <= self.limit}
+        hidden = self.hidden
+        seqs = {
+            s for s in self.state.mentions.get(entity_id, ()) if s <= self.limit and s not in hidden
+        }
         for seq in list(seqs):
             seqs.update(c.seq for c in self.state.corrections.get(seq, ()) if c.seq <= self.limit)
         items: list[HistoryItem] = []

@@ -32,12 +32,15 @@ from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS
 from fonds.problems import LogIntegrityError, Problem
 
-__all__ = ["SNAPSHOT", "Correction", "ViewState", "load_state"]
+__all__ = ["RESTRICTED", "SNAPSHOT", "Correction", "ViewState", "load_state"]
+
+RESTRICTED = "restricted"
+"""The flag of a private or restricted record: views and exports leave it out unless asked."""
 
 SNAPSHOT = "views.snapshot"
 """The name of the views' snapshot in the log's byte store."""
 _SNAPSHOT_MAGIC = b"fonds-view-state\n"
-_SNAPSHOT_VERSION = 6
+_SNAPSHOT_VERSION = 7
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 _KINDS = KINDS.by_name
@@ -85,6 +88,8 @@ class ViewState:
         self.mentions: dict[str, Sequence[int]] = {}
         self.citing: dict[str, Sequence[int]] = {}
         self.corrections: dict[int, list[Correction]] = {}
+        # entries flagged restricted (private): left out of answers unless asked for
+        self.restricted: set[int] = set()
         self.dated: list[tuple[int, int, int]] = []  # (lower, upper, seq)
         self._dated_sorted = True
         # dated entries grouped by the magnitude of their span, each group sorted (derived)
@@ -115,6 +120,8 @@ class ViewState:
         self._ends.append(span[1])
         if self._seq_of is not None:
             self._seq_of[record_id] = seq
+        if RESTRICTED in document.get("flags", ()):
+            self.restricted.add(seq)
         if spec.entity:
             _add(self.declarations, document["id"], seq)
         for entity in spec.about(document):
@@ -280,6 +287,7 @@ class ViewState:
             "ends": self._ends.tobytes(),
             "kinds": bytes(code[kind] for kind in self.kinds[1:]),
             "dated": array("q", (v for entry in self.dated for v in entry)).tobytes(),
+            "restricted": array("q", sorted(self.restricted)).tobytes(),
             "corrections": orjson.dumps(
                 [
                     [target, c.seq, c.kind, c.replacement, c.reason]
@@ -392,6 +400,11 @@ def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
         return None
     state.dated = list(zip(dated[0::3], dated[1::3], dated[2::3], strict=True))
     state._dated_sorted = True
+    restricted = array("q")
+    restricted.frombytes(section("restricted"))
+    if restricted and (restricted[0] < 1 or restricted[-1] > top):
+        return None
+    state.restricted = set(restricted)
     for target, seq, kind, replacement, reason in orjson.loads(section("corrections")):
         state.corrections.setdefault(int(target), []).append(
             Correction(int(seq), str(kind), replacement, str(reason))
