@@ -147,3 +147,13 @@ def test_the_sheet_reader_returns_a_draft_numbered_by_row(tmp_path: Path) -> Non
     assert draft.lines == (3, 4)  # spreadsheet rows: the header is row 1, a blank row 2
     assert [line for _, line, _ in draft.numbered(str(sheet))] == [3, 4]
     assert draft.records[0]["id"] == "person:kollontai"
+
+
+def test_a_cell_too_long_for_a_csv_reader_is_a_problem_of_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "big.csv"
+    sheet.write_text("id,labels.en,recorded_by\nperson:x," + "a" * 200_000 + ",agent:x\n")
+    code, out, err = run_cli(capsys, "import", "csv", str(sheet), "--kind", "person")
+    assert (code, out) == (1, "")
+    assert f"{sheet}:2:-: a cell is longer than 131,072 characters" in err

@@ -312,7 +312,13 @@ def _known_column(shapes: Mapping[str, str], column: str) -> bool:
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """Rows with their spreadsheet row numbers (the header is row 1); blank rows left out."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise csv.Error(str(exc), reader.line_num) from None
         if any(cell.strip() for cell in cells):
             yield reader.line_num, cells
 
@@ -339,7 +345,17 @@ def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> Draft:
             ),
         )
     problems: list[Problem] = []
-    rows = list(_rows(text))
+    try:
+        rows = list(_rows(text))
+    except csv.Error as exc:  # a cell over the csv module's size limit, a stray NUL, ...
+        row = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 1
+        message = str(exc.args[0] if exc.args else exc)
+        if "field larger than field limit" in message:
+            message = (
+                f"a cell is longer than {csv.field_size_limit():,} characters, the most one cell"
+                " may hold"
+            )
+        return Draft((), (_problem(name, row, "-", "csv-unreadable", message),))
     if not rows:
         return Draft((), (_problem(name, 1, "-", "empty-sheet", "the sheet has no header row"),))
     _, header = rows[0]
