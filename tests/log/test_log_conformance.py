@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,21 @@ def _memory(_: Path) -> LogStore:
     return MemoryLog()
 
 
-@pytest.fixture(params=[_jsonl, _memory], ids=["jsonl", "memory"])
-def log(request: pytest.FixtureRequest, tmp_path: Path) -> LogStore:
+def _postgres(_: Path) -> LogStore:
+    raise AssertionError("made by the fixture, which has the server")
+
+
+@pytest.fixture(params=[_jsonl, _memory, _postgres], ids=["jsonl", "memory", "postgres"])
+def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogStore]:
     factory: Factory = request.param
-    return factory(tmp_path)
+    if factory is _postgres:
+        from fonds.log.postgres import PostgresLog
+
+        made = PostgresLog.init(request.getfixturevalue("postgres_url"))
+        yield made
+        made.close()
+        return
+    yield factory(tmp_path)
 
 
 def test_appended_records_read_back_in_order_with_sequence_and_chain(log: LogStore) -> None:
