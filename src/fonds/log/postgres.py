@@ -43,7 +43,7 @@ from fonds.log.index import LogIndex
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
 from fonds.problems import LogIntegrityError, NoLogError, Problem, UsageError
-from fonds.validate import Limits
+from fonds.validate import Limits, ValidationReport, validate_lines
 
 __all__ = ["DEFAULT_SCHEMA", "SCHEMA_PARAMETER", "PostgresLog", "is_postgres_location"]
 
@@ -129,6 +129,8 @@ _STATEMENTS = {
     "record_seqs": "SELECT id, seq FROM {s}.index_records WHERE id = ANY(%s)",
     "life_dates": "SELECT prop, edtf, calendar FROM {s}.index_life WHERE subject = %s",
     "entity_ids": "SELECT id FROM {s}.index_entities WHERE kind = %s",
+    "entities_of": "SELECT id, kind, record FROM {s}.index_entities WHERE id = ANY(%s)",
+    "lives_of": "SELECT subject, prop, edtf, calendar FROM {s}.index_life WHERE subject = ANY(%s)",
 }
 
 Connection = psycopg.Connection[Any]
@@ -289,6 +291,70 @@ class PostgresIndex(LogIndex):
 
     def entity_ids(self, kind: str) -> Iterable[str]:
         return [str(row[0]) for row in self._query("entity_ids", (kind,))]
+
+
+class _Prefetched:
+    """What validation asks of the index about one batch, fetched in two statements: the
+    entities and life dates of every id the batch names (validation asks one id at a time, a
+    round trip to the server each); anything else is asked of the index."""
+
+    def __init__(
+        self, index: PostgresIndex, batch: Sequence[tuple[str, int, bytes]], limits: Limits
+    ) -> None:
+        self._index = index
+        named: set[str] = set()
+        for _path, _number, raw in batch[: limits.max_records]:
+            if len(raw) <= limits.max_line_bytes:
+                try:
+                    _entity_ids(orjson.loads(raw), named, limits.max_depth)
+                except orjson.JSONDecodeError:
+                    continue  # validation says what is wrong with it
+        self._named = named
+        self._entities: dict[str, tuple[str, str]] = {}
+        self._lives: dict[str, list[tuple[str, str, str | None]]] = {}
+        if named:
+            ids = sorted(named)
+            for entity_id, kind, record in index._query("entities_of", (ids,)):
+                self._entities[entity_id] = (kind, record)
+            for subject, prop, date, calendar in index._query("lives_of", (ids,)):
+                self._lives.setdefault(subject, []).append((prop, date, calendar))
+
+    def entity_kind(self, entity_id: str) -> str | None:
+        if entity_id in self._named:
+            found = self._entities.get(entity_id)
+            return None if found is None else found[0]
+        return self._index.entity_kind(entity_id)
+
+    def declaration_of(self, entity_id: str) -> str | None:
+        if entity_id in self._named:
+            found = self._entities.get(entity_id)
+            return None if found is None else found[1]
+        return self._index.declaration_of(entity_id)
+
+    def life_dates(self, person_id: str) -> Sequence[tuple[str, str, str | None]]:
+        if person_id in self._named:
+            return self._lives.get(person_id, [])
+        return self._index.life_dates(person_id)
+
+    def record_seqs(self, record_ids: Sequence[str]) -> Mapping[str, int]:
+        return self._index.record_seqs(record_ids)
+
+    def entity_ids(self, kind: str) -> Iterable[str]:
+        return self._index.entity_ids(kind)
+
+
+def _entity_ids(value: Any, found: set[str], depth: int) -> None:
+    """Collect the strings of a decoded document that are entity ids (``person:...``)."""
+    if isinstance(value, str):
+        if ":" in value and KINDS.kind_of_id(value) is not None:
+            found.add(value)
+    elif depth > 0:
+        if isinstance(value, dict):
+            for item in value.values():
+                _entity_ids(item, found, depth - 1)
+        elif isinstance(value, list):
+            for item in value:
+                _entity_ids(item, found, depth - 1)
 
 
 class PostgresLog(LogStore):
@@ -510,6 +576,16 @@ class PostgresLog(LogStore):
             return index
         with self._exclusive():
             return super().index()
+
+    def validate(
+        self,
+        lines: Iterable[tuple[str, int, bytes]],
+        limits: Limits = Limits(),  # noqa: B008 - frozen value
+    ) -> ValidationReport:
+        batch = list(lines)
+        index = self.index()
+        assert isinstance(index, PostgresIndex)
+        return validate_lines(batch, self.vocabulary, _Prefetched(index, batch, limits), limits)
 
     def append_lines(
         self,
