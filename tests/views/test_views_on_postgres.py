@@ -74,7 +74,8 @@ def _answers(log: LogStore, as_of: int | None, *, times: bool = False) -> dict[s
         "history": [views.history(p, as_of) for p in PEOPLE],
         "sources": [views.source(s, as_of) for s in ("source:book", "source:telegrams")],
     }
-    return _plain(answers, times=times)
+    plain: dict[str, Any] = _plain(answers, times=times)
+    return plain
 
 
 @pytest.fixture

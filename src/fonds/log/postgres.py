@@ -30,7 +30,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
@@ -455,7 +455,7 @@ class PostgresLog(LogStore):
         if self._writer is not None:
             self._writer.close()
 
-    def __enter__(self) -> PostgresLog:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
