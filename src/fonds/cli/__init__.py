@@ -8,6 +8,7 @@ import click
 
 from fonds.cli import core, exporting, importing, views
 from fonds.cli.common import OPTION_NAMES, error_line
+from fonds.cli.mirror import mirror
 from fonds.problems import (
     ArgumentError,
     FondsError,
@@ -31,6 +32,7 @@ for command in (
     core.validate,
     core.append,
     core.verify,
+    mirror,
     core.review,
     importing.import_group,
     importing.template_group,
