@@ -4,7 +4,8 @@ The server that ``FONDS_TEST_POSTGRES`` names (a ``postgresql://`` URL of a data
 may create schemas in), or else a private one: ``initdb`` in a temporary directory, started
 with ``pg_ctl`` on a Unix socket in that directory only (no TCP), stopped and removed after the
 session. As root, the server runs as the ``postgres`` user (``initdb`` refuses root). Without
-either, the PostgreSQL tests are skipped, or fail when ``CI`` is set.
+either, the PostgreSQL tests are skipped, or fail when ``CI`` is set; a named server that cannot
+be reached is an error.
 
 Each test gets a schema of its own (``fonds_schema=t_...``), dropped after it.
 """
@@ -128,8 +129,8 @@ def server() -> Iterator[str]:
 
         try:
             psycopg.connect(given, connect_timeout=10).close()
-        except psycopg.Error as exc:
-            raise Unavailable(f"{URL_VARIABLE}: cannot connect: {exc}") from None
+        except psycopg.Error as exc:  # named but out of reach: an error, never a skip
+            raise RuntimeError(f"{URL_VARIABLE}: cannot connect: {exc}") from None
         yield given
         return
     with private_server() as url:
