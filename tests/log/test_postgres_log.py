@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 import pytest
 
@@ -139,3 +140,18 @@ def test_the_index_lives_in_the_database_and_is_rebuilt_when_lost(
     assert caught.value.problems[0].code == "duplicate-id"
     assert _sql(log, "SELECT count(*) FROM {s}.index_entities") == [(4,)]
     assert list(tmp_path.iterdir()) == []  # nothing written beside the database
+
+
+def test_ids_written_with_escapes_are_still_found_in_the_log(log: PostgresLog) -> None:
+    def escaped(document: dict[str, Any]) -> bytes:
+        return orjson.dumps(document).replace(b'"person:hitler"', b'"person\\u003ahitler"')
+
+    again = person("person:hitler", "Adolf Hitler, again")
+    with pytest.raises(InvalidRecordError) as caught:
+        log.append_lines([("c.jsonl", 1, escaped(again))])
+    assert [p.code for p in caught.value.problems] == ["duplicate-id"]
+    with pytest.raises(InvalidRecordError) as caught:
+        log.append_lines([("c.jsonl", 1, escaped(life("person:hitler", "died", "1880")))])
+    assert [p.code for p in caught.value.problems] == ["date-incoherent"]
+    died = log.append_lines([("c.jsonl", 1, escaped(life("person:hitler", "died", "1945-04-30")))])
+    assert died[0].document["subject"] == "person:hitler" and log.verify(deep=True) == []

@@ -27,6 +27,7 @@ How the invariants of :mod:`fonds.log.base` are kept:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -295,8 +296,8 @@ class PostgresIndex(LogIndex):
 
 class _Prefetched:
     """What validation asks of the index about one batch, fetched in two statements: the
-    entities and life dates of every id the batch names (validation asks one id at a time, a
-    round trip to the server each); anything else is asked of the index."""
+    entities and life dates of every entity id the batch's lines hold (validation asks one id
+    at a time, a round trip to the server each); anything else is asked of the index."""
 
     def __init__(
         self, index: PostgresIndex, batch: Sequence[tuple[str, int, bytes]], limits: Limits
@@ -305,10 +306,8 @@ class _Prefetched:
         named: set[str] = set()
         for _path, _number, raw in batch[: limits.max_records]:
             if len(raw) <= limits.max_line_bytes:
-                try:
-                    _entity_ids(orjson.loads(raw), named, limits.max_depth)
-                except orjson.JSONDecodeError:
-                    continue  # validation says what is wrong with it
+                named.update(m.decode() for m in _ID_TEXT.findall(raw))
+        named = {n for n in named if KINDS.kind_of_id(n) is not None}
         self._named = named
         self._entities: dict[str, tuple[str, str]] = {}
         self._lives: dict[str, list[tuple[str, str, str | None]]] = {}
@@ -343,18 +342,8 @@ class _Prefetched:
         return self._index.entity_ids(kind)
 
 
-def _entity_ids(value: Any, found: set[str], depth: int) -> None:
-    """Collect the strings of a decoded document that are entity ids (``person:...``)."""
-    if isinstance(value, str):
-        if ":" in value and KINDS.kind_of_id(value) is not None:
-            found.add(value)
-    elif depth > 0:
-        if isinstance(value, dict):
-            for item in value.values():
-                _entity_ids(item, found, depth - 1)
-        elif isinstance(value, list):
-            for item in value:
-                _entity_ids(item, found, depth - 1)
+_ID_TEXT = re.compile(rb'"([a-z][a-z0-9-]*:[a-z0-9][a-z0-9._-]*)"')
+"""A JSON string that may be an entity id (an id written with escapes is asked for alone)."""
 
 
 class PostgresLog(LogStore):
