@@ -72,8 +72,11 @@ def _as_server_user() -> dict[str, Any]:
 
 
 @contextmanager
-def private_server() -> Iterator[str]:
-    """Start a throwaway server; yield the URL of its ``postgres`` database; stop it."""
+def private_server(*, durable: bool = False) -> Iterator[str]:
+    """Start a throwaway server; yield the URL of its ``postgres`` database; stop it.
+
+    Unless ``durable``, it does not wait for the disk (no fsync, asynchronous commits): only
+    a crash of the machine could lose what it holds, and it is thrown away after anyway."""
     initdb = _initdb()
     if initdb is None:
         raise Unavailable(
@@ -98,10 +101,9 @@ def private_server() -> Iterator[str]:
         )  # fmt: skip
         if done.returncode != 0:
             raise Unavailable(f"initdb failed: {done.stderr.strip()[-500:]}")
-        settings = (
-            f"-k {directory} -p {_PORT} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-        )
+        settings = f"-k {directory} -p {_PORT} -c listen_addresses='' -c max_connections=100"
+        if not durable:
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         done = subprocess.run(
             [pg_ctl, "-D", str(data), "-l", str(logfile), "-o", settings, "-w", "-t", "60",
              "start"],
