@@ -155,3 +155,9 @@ def test_ids_written_with_escapes_are_still_found_in_the_log(log: PostgresLog) -
     assert [p.code for p in caught.value.problems] == ["date-incoherent"]
     died = log.append_lines([("c.jsonl", 1, escaped(life("person:hitler", "died", "1945-04-30")))])
     assert died[0].document["subject"] == "person:hitler" and log.verify(deep=True) == []
+
+
+def test_tables_of_another_format_are_not_read(log: PostgresLog) -> None:
+    _sql(log, "UPDATE {s}.meta SET value = '2' WHERE key = 'format'")
+    with pytest.raises(UsageError, match="of format 2; this fonds reads format 1"):
+        PostgresLog(log.url)

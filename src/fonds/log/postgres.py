@@ -88,6 +88,7 @@ INSERT INTO {s}.index_head DEFAULT VALUES;
 
 _STATEMENTS = {
     "vocabulary": "SELECT data FROM {s}.vocabulary",
+    "format": "SELECT value FROM {s}.meta WHERE key = 'format'",
     "lock": "SELECT seq, hash FROM {s}.head FOR UPDATE",
     "head_row": "SELECT seq, hash FROM {s}.head",
     "set_head": "UPDATE {s}.head SET seq = %s, hash = %s, time = %s",
@@ -157,7 +158,8 @@ def split_location(location: str) -> tuple[str, str, str]:
             schema = value
         else:
             kept.append(item)
-    if not schema or len(schema) > 63 or not schema.replace("_", "a").isalnum():
+    name_ok = schema.isascii() and schema.replace("_", "a").isalnum()
+    if not name_ok or len(schema) > 63:
         raise UsageError(
             f"{SCHEMA_PARAMETER}={schema!r}: expected a schema name of letters, digits and _"
         )
@@ -390,6 +392,13 @@ class PostgresLog(LogStore):
         if found is None or found[0] is None or found[1] is None:
             self.close()
             raise NoLogError(self.location, f"no log tables in schema {self.schema}")
+        (stored_format,) = self._reader.execute(self._sql["format"]).fetchone() or (None,)
+        if stored_format != FORMAT:
+            self.close()
+            raise UsageError(
+                f"{self.location}: the log's tables are of format {stored_format}; this fonds "
+                f"reads format {FORMAT}"
+            )
         row = self._reader.execute(self._sql["vocabulary"], binary=True).fetchone()
         if row is None:
             self.close()
@@ -541,7 +550,7 @@ class PostgresLog(LogStore):
             yield
             return
         with self._lock:
-            if self._writer is None or self._writer.closed:
+            if self._writer is None or self._writer.closed or self._writer.broken:
                 self._writer = _connect(self._conninfo, self.location)
             conn = self._writer
             with conn.transaction():
