@@ -65,13 +65,15 @@ CREATE TABLE {s}.head (
     seq bigint NOT NULL, hash text NOT NULL, time text NOT NULL);
 CREATE TABLE {s}.entries (seq bigint PRIMARY KEY CHECK (seq > 0), line bytea NOT NULL);
 CREATE TABLE {s}.blobs (name text PRIMARY KEY, data bytea NOT NULL);
+ALTER TABLE {s}.blobs ALTER COLUMN data SET STORAGE EXTERNAL;
 CREATE TABLE {s}.index_head (
     one boolean PRIMARY KEY DEFAULT true CHECK (one), seq bigint, hash text, end_position bigint);
-CREATE TABLE {s}.index_records (id text PRIMARY KEY, seq bigint NOT NULL);
-CREATE TABLE {s}.index_entities (id text PRIMARY KEY, kind text NOT NULL, record text NOT NULL);
+CREATE TABLE {s}.index_records (id text COLLATE "C" PRIMARY KEY, seq bigint NOT NULL);
+CREATE TABLE {s}.index_entities (
+    id text COLLATE "C" PRIMARY KEY, kind text COLLATE "C" NOT NULL, record text NOT NULL);
 CREATE INDEX ON {s}.index_entities (kind);
 CREATE TABLE {s}.index_life (
-    subject text NOT NULL, prop text NOT NULL, edtf text NOT NULL, calendar text);
+    subject text COLLATE "C" NOT NULL, prop text NOT NULL, edtf text NOT NULL, calendar text);
 CREATE INDEX ON {s}.index_life (subject);
 CREATE FUNCTION {s}.refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
