@@ -161,3 +161,12 @@ def test_tables_of_another_format_are_not_read(log: PostgresLog) -> None:
     _sql(log, "UPDATE {s}.meta SET value = '2' WHERE key = 'format'")
     with pytest.raises(UsageError, match="of format 2; this fonds reads format 1"):
         PostgresLog(log.url)
+
+
+def test_an_entry_moved_to_another_row_is_found(log: PostgresLog) -> None:
+    _sql(log, "ALTER TABLE {s}.entries DISABLE TRIGGER append_only")
+    _sql(log, "UPDATE {s}.entries SET seq = 60 WHERE seq = 6")
+    _sql(log, "UPDATE {s}.head SET seq = 60")
+    problems = log.verify()
+    assert [p.code for p in problems] == ["sequence-gap"]
+    assert problems[0].message == "row 60 holds an entry with another sequence number"

@@ -488,8 +488,8 @@ class PostgresLog(LogStore):
             if not rows:
                 return
             for seq, line in rows:
-                comma = line.find(b",", 7, 27)
-                if line[7:comma] != str(seq).encode():
+                comma = line.find(b",", 7, 27)  # (a malformed line is the scan's to report)
+                if comma > 0 and line[7:comma] != str(seq).encode():
                     raise LogIntegrityError(
                         Problem(self.location, None, "/", "sequence-gap",
                                 f"row {seq} holds an entry with another sequence number")
