@@ -9,11 +9,22 @@ rebuild on the unchanged log, update after appending 100 records, latency of a p
 of a one-day timeline query, peak RSS and bytes per record; and two references: the floor
 (read the log file, decode each line with orjson, nothing else) and the peer (the
 eventsourcing library storing the same records as events in SQLite and replaying them).
+
+    python benchmarks/run.py --sizes 10000 --postgres           # also PostgreSQL, own server
+    python benchmarks/run.py --postgres postgresql://host/db    # ... or on this database
+
+With ``--postgres`` (or ``FONDS_BENCH_POSTGRES`` naming a database), also: validated append into
+a PostgreSQL log, the generated log copied there with ``fonds mirror``, trusted load and first
+build of the views from it, beside the peer's own PostgreSQL recorder storing and replaying the
+same records on the same server. Without a URL a throwaway server is started (Debian's
+PostgreSQL, as tests/pg.py does, with its default durability). Each run works in schemas of its
+own and drops them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -34,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AGENT, Generator, write_log
 
+from fonds.log import LogStore
 from fonds.log.jsonl import LOG_FILE, JsonlLog
 from fonds.model.vocabulary import default_vocabulary
 from fonds.schema import validator_for
@@ -221,25 +233,184 @@ def measure_peer(n: int, directory: Path) -> dict[str, Any]:
     return {"peer_save_rps": save_rps, "peer_replay_rps": n / seconds}
 
 
-def _child(n: int, what: str, append_cap: int) -> dict[str, Any]:
+# -- PostgreSQL -------------------------------------------------------------------------
+POSTGRES_VARIABLE = "FONDS_BENCH_POSTGRES"
+"""Names a database for the PostgreSQL columns (as ``--postgres URL`` does)."""
+
+
+def _schema_url(url: str, schema: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}fonds_schema={schema}"
+
+
+def _drop_schemas(url: str, schemas: list[str]) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _load(log: LogStore) -> int:
+    count = 0
+    gc.disable()
+    try:
+        for _ in log.entries():
+            count += 1
+    finally:
+        gc.enable()
+    return count
+
+
+def measure_postgres(n: int, directory: Path, append_cap: int, url: str) -> dict[str, Any]:
+    """fonds on PostgreSQL: validated append, the generated log copied in, loaded and viewed."""
+    from fonds.log.mirror import mirror
+    from fonds.log.postgres import PostgresLog
+
+    results: dict[str, Any] = {}
+    appending, copied = f"bench_{os.getpid()}_append", f"bench_{os.getpid()}_log"
+    try:
+        fresh = PostgresLog.init(_schema_url(url, appending))
+        records = list(Generator(n).records(min(n, append_cap)))
+
+        def append_all() -> None:
+            for start in range(0, len(records), APPEND_BATCH):
+                fresh.append(records[start : start + APPEND_BATCH])
+
+        seconds, _ = _timed(append_all)
+        results["pg_append_rps"] = len(records) / seconds
+        fresh.close()
+        records.clear()
+        gc.collect()
+
+        log_dir = directory / "log"
+        write_log(log_dir, Generator(n).records(n))
+        location = _schema_url(url, copied)
+        seconds, _ = _timed(lambda: mirror(JsonlLog(log_dir), location))
+        results["pg_mirror_rps"] = n / seconds
+        log = PostgresLog(location)
+        seconds, count = _timed(lambda: _load(log))
+        assert count == n
+        results["pg_load_rps"] = n / seconds
+        gc.collect()
+        seconds, _ = _timed(lambda: Views(PostgresLog(location), use_snapshot=True))
+        results["pg_build_s"] = seconds
+        results["pg_load_and_build_rps"] = n / seconds
+        seconds, _ = _timed(lambda: Views(PostgresLog(location)))
+        results["pg_rebuild_s"] = seconds
+        log.close()
+    finally:
+        _drop_schemas(url, [appending, copied])
+    return results
+
+
+def measure_postgres_peer(n: int, url: str) -> dict[str, Any]:
+    """eventsourcing 9.x with its PostgreSQL recorder, on the same server: the same records as
+    events of one aggregate, saved every 10,000 events and replayed. The recorder inserts
+    through its own database function (POSTGRES_ENABLE_DB_FUNCTIONS): its default path, an
+    executemany in pipeline mode, never returns from a save of 1,000 events or more here."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(url)
+    schema = f"bench_{os.getpid()}_peer"
+    _drop_schemas(url, [schema])
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    os.environ.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=str(params.get("dbname") or "postgres"),
+        POSTGRES_HOST=str(params.get("host") or "localhost"),
+        POSTGRES_PORT=str(params.get("port") or "5432"),
+        POSTGRES_USER=str(params.get("user") or os.environ.get("USER", "postgres")),
+        POSTGRES_PASSWORD=str(params.get("password") or ""),
+        POSTGRES_SCHEMA=schema,
+        POSTGRES_ENABLE_DB_FUNCTIONS="yes",
+    )
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate, event
+
+    class Archive(Aggregate):
+        def __init__(self) -> None:
+            self.count = 0
+
+        @event("RecordAppended")
+        def append(self, document: dict[str, Any]) -> None:
+            self.count += 1
+
+    try:
+        app: Application[Any] = Application()
+        archive = Archive()
+        documents = list(Generator(n).records(n))
+
+        def store() -> None:
+            pending = 0
+            for document in documents:
+                archive.append(document)
+                pending += 1
+                if pending >= APPEND_BATCH:
+                    app.save(archive)
+                    pending = 0
+            app.save(archive)
+
+        seconds, _ = _timed(store)
+        save_rps = n / seconds
+        gc.disable()
+        try:
+            seconds, replayed = _timed(lambda: app.repository.get(archive.id))
+        finally:
+            gc.enable()
+        assert replayed.count == n
+        app.close()
+    finally:
+        _drop_schemas(url, [schema])
+    return {"pg_peer_save_rps": save_rps, "pg_peer_replay_rps": n / seconds}
+
+
+PG_ROWS = [
+    ("PostgreSQL: validated append (records/s)", "pg_append_rps", "{:,.0f}"),
+    ("PostgreSQL: fonds mirror from a folder (records/s)", "pg_mirror_rps", "{:,.0f}"),
+    ("PostgreSQL: trusted load, chain checked (records/s)", "pg_load_rps", "{:,.0f}"),
+    ("PostgreSQL: first build: load + views (s)", "pg_build_s", "{:.2f}"),
+    ("PostgreSQL: first build: load + views (records/s)", "pg_load_and_build_rps", "{:,.0f}"),
+    ("PostgreSQL: rebuild, unchanged log (s)", "pg_rebuild_s", "{:.3f}"),
+    ("peer: eventsourcing+PostgreSQL save (records/s)", "pg_peer_save_rps", "{:,.0f}"),
+    ("peer: eventsourcing+PostgreSQL replay (records/s)", "pg_peer_replay_rps", "{:,.0f}"),
+    ("ratio: PostgreSQL append / peer save (target ≥ 3)", "pg_append_vs_peer_save", "{:.2f}"),
+    ("ratio: PostgreSQL trusted load / peer replay", "pg_load_vs_peer_replay", "{:.2f}"),
+    ("ratio: PostgreSQL load+build / peer replay", "pg_build_vs_peer_replay", "{:.2f}"),
+]
+
+
+def _child(n: int, what: str, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
     directory = Path(tempfile.mkdtemp(prefix=f"fonds-bench-{n}-"))
     try:
         if what == "fonds":
             return measure_fonds(n, directory, append_cap)
+        if what == "postgres" and postgres:
+            return measure_postgres(n, directory, append_cap, postgres)
+        if what == "postgres-peer" and postgres:
+            return measure_postgres_peer(n, postgres)
         return measure_peer(n, directory)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(n: int, append_cap: int) -> dict[str, Any]:
+def run(n: int, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    for what in ("fonds", "peer"):
+    for what in ("fonds", "peer", *(("postgres", "postgres-peer") if postgres else ())):
         output = subprocess.run(
             [sys.executable, __file__, "--child", what, "--sizes", str(n),
-             "--append-cap", str(append_cap)],
+             "--append-cap", str(append_cap), *(("--postgres", postgres) if postgres else ())],
             check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         results.update(json.loads(output))
+    if postgres:
+        results["pg_append_vs_peer_save"] = results["pg_append_rps"] / results["pg_peer_save_rps"]
+        results["pg_load_vs_peer_replay"] = results["pg_load_rps"] / results["pg_peer_replay_rps"]
+        results["pg_build_vs_peer_replay"] = (
+            results["pg_load_and_build_rps"] / results["pg_peer_replay_rps"]
+        )
     results["load_build_vs_floor"] = results["load_and_build_rps"] / results["floor_rps"]
     results["load_vs_peer_replay"] = results["load_and_build_rps"] / results["peer_replay_rps"]
     results["trusted_load_vs_peer_replay"] = results["load_rps"] / results["peer_replay_rps"]
@@ -285,7 +456,8 @@ def table(all_results: list[dict[str, Any]]) -> Iterator[str]:
     header = ["measure", *(f"N = {r['n']:,}" for r in all_results)]
     yield "| " + " | ".join(header) + " |"
     yield "|" + "---|" * len(header)
-    for label, key, form in ROWS:
+    postgres = any("pg_append_rps" in r for r in all_results)
+    for label, key, form in ROWS + (PG_ROWS if postgres else []):
         cells = [form.format(r[key]) if key in r else "—" for r in all_results]
         yield "| " + " | ".join([label, *cells]) + " |"
 
@@ -300,13 +472,30 @@ def main() -> None:
         default=100_000,
         help="validated append is measured on at most this many records",
     )
-    parser.add_argument("--child", choices=["fonds", "peer"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="private",
+        default=os.environ.get(POSTGRES_VARIABLE),
+        metavar="URL",
+        help="also measure on PostgreSQL: a database URL, or none to start a throwaway server",
+    )
+    parser.add_argument(
+        "--child", choices=["fonds", "peer", "postgres", "postgres-peer"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
-        print(json.dumps(_child(sizes[0], args.child, args.append_cap)))
+        print(json.dumps(_child(sizes[0], args.child, args.append_cap, args.postgres)))
         return
-    results = [run(n, args.append_cap) for n in sizes]
+    with contextlib.ExitStack() as stack:
+        postgres = args.postgres
+        if postgres == "private":
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from tests.pg import private_server
+
+            postgres = stack.enter_context(private_server(durable=True))
+        results = [run(n, args.append_cap, postgres) for n in sizes]
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from fonds.log import JsonlLog, LogStore, MemoryLog
-from fonds.log.chain import header_canonical
-from fonds.problems import InvalidRecordError
+from fonds.log.chain import entry_line, header_canonical
+from fonds.problems import InvalidRecordError, LogIntegrityError
 from tests.helpers import basics, life, person
 
 Factory = Callable[[Path], LogStore]
@@ -24,10 +24,21 @@ def _memory(_: Path) -> LogStore:
     return MemoryLog()
 
 
-@pytest.fixture(params=[_jsonl, _memory], ids=["jsonl", "memory"])
-def log(request: pytest.FixtureRequest, tmp_path: Path) -> LogStore:
+def _postgres(_: Path) -> LogStore:
+    raise AssertionError("made by the fixture, which has the server")
+
+
+@pytest.fixture(params=[_jsonl, _memory, _postgres], ids=["jsonl", "memory", "postgres"])
+def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogStore]:
     factory: Factory = request.param
-    return factory(tmp_path)
+    if factory is _postgres:
+        from fonds.log.postgres import PostgresLog
+
+        made = PostgresLog.init(request.getfixturevalue("postgres_url"))
+        yield made
+        made.close()
+        return
+    yield factory(tmp_path)
 
 
 def test_appended_records_read_back_in_order_with_sequence_and_chain(log: LogStore) -> None:
@@ -174,3 +185,46 @@ def test_as_of_takes_a_sequence_a_time_text_or_a_datetime(log: LogStore) -> None
         with pytest.raises(ArgumentError) as caught:
             list(log.entries(as_of=bad))  # type: ignore[arg-type]
         assert caught.value.argument == "as_of"
+
+
+def _lines_of(log: LogStore) -> list[bytes]:
+    return [entry_line(s.header, s.body) for s in log.scan()]
+
+
+def _source() -> MemoryLog:
+    source = MemoryLog()
+    source.append(basics())
+    source.append([life("person:molotov", "died", "1986-11-08")])
+    return source
+
+
+def test_stored_entries_of_another_log_are_kept_byte_for_byte(log: LogStore) -> None:
+    source = _source()
+    lines = _lines_of(source)
+    head = log.store_entries(lines[:3])
+    assert head is not None and head.seq == 3
+    log.store_entries(line + b"\n" for line in lines[3:])
+    assert _lines_of(log) == lines
+    mine, theirs = log.head(), source.head()
+    assert mine is not None and theirs is not None and mine.hash == theirs.hash
+    assert log.verify(deep=True) == []
+    appended = log.append([person("person:stalin", "Joseph Stalin")])
+    assert appended[0].seq == len(lines) + 1 and log.verify() == []
+
+
+def test_stored_entries_that_do_not_continue_the_chain_are_refused(log: LogStore) -> None:
+    lines = _lines_of(_source())
+    log.store_entries(lines[:2])
+    before = log.head()
+    altered = lines[2].replace(b"Molotov", b"Molotow")
+    for bad, code in (
+        ([lines[3]], "sequence-gap"),
+        ([lines[2], lines[2]], "sequence-gap"),
+        ([altered], "record-hash-mismatch"),
+        ([lines[2], b'{"seq":4}'], "malformed-entry"),
+    ):
+        with pytest.raises(LogIntegrityError) as caught:
+            log.store_entries(bad)
+        assert caught.value.problem.code == code
+        assert log.head() == before
+    assert log.verify() == []

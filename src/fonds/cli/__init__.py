@@ -16,6 +16,7 @@ from fonds.cli import (
     views,
 )
 from fonds.cli.common import OPTION_NAMES, error_line
+from fonds.cli.mirror import mirror
 from fonds.problems import (
     ArgumentError,
     FondsError,
@@ -39,6 +40,7 @@ for command in (
     core.validate,
     core.append,
     core.verify,
+    mirror,
     core.review,
     importing.import_group,
     importing.template_group,

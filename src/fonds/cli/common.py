@@ -44,7 +44,7 @@ def log_option(function: F) -> F:
         metavar="DIR",
         default=lambda: os.environ.get(LOG_VARIABLE) or DEFAULT_LOG,
         show_default=f"${LOG_VARIABLE} or {DEFAULT_LOG}",
-        help="The log: a folder holding log.jsonl.",
+        help="The log: a folder holding log.jsonl, or a postgresql:// URL.",
     )(function)
 
 

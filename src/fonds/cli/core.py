@@ -85,11 +85,14 @@ def print_problems(problems: Sequence[Problem], output_format: str) -> None:
 
 
 @click.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default="records")
-def init(directory: Path) -> None:
-    """Create an empty log (with the default vocabulary) in DIRECTORY."""
-    init_log(directory)
-    emit(f"created an empty log in {directory}")
+@click.argument("directory", metavar="LOCATION", default="records")
+def init(directory: str) -> None:
+    """Create an empty log (with the default vocabulary) at LOCATION: a folder, or a
+    postgresql:// URL of a database (see docs/postgresql.md)."""
+    if Path(directory).exists() and not Path(directory).is_dir():
+        raise UsageError(f"{directory}: not a folder")
+    log = init_log(directory)
+    emit(f"created an empty log in {log.location}")
 
 
 @click.command()

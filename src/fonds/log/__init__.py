@@ -35,6 +35,8 @@ def _kind_of(location: str) -> str:
     if location == _MEMORY:
         return "memory"
     scheme, sep, _ = location.partition("://")
+    if sep and scheme.lower() in ("postgresql", "postgres"):
+        return "postgres"
     if sep and scheme.isalpha():
         raise UsageError(f"{location}: no log backend for {scheme}:// locations")
     return "folder"
@@ -42,16 +44,27 @@ def _kind_of(location: str) -> str:
 
 def open_log(location: str | PathLike[str]) -> LogStore:
     """Open the log at ``location``: a folder holding ``log.jsonl`` (``records/`` by
-    convention), or ``:memory:`` for a new empty log held in memory."""
+    convention), a ``postgresql://`` URL (see :mod:`fonds.log.postgres`), or ``:memory:`` for
+    a new empty log held in memory."""
     text = fspath(location)
-    if _kind_of(text) == "memory":
+    kind = _kind_of(text)
+    if kind == "memory":
         return MemoryLog()
+    if kind == "postgres":
+        from fonds.log.postgres import PostgresLog
+
+        return PostgresLog(text)
     return JsonlLog(Path(text))
 
 
 def init_log(location: str | PathLike[str], vocabulary: bytes | None = None) -> LogStore:
     """Create an empty log at ``location`` (with the default vocabulary unless one is given)."""
     text = fspath(location)
-    if _kind_of(text) == "memory":
+    kind = _kind_of(text)
+    if kind == "memory":
         return MemoryLog(vocabulary)
+    if kind == "postgres":
+        from fonds.log.postgres import PostgresLog
+
+        return PostgresLog.init(text, vocabulary)
     return JsonlLog.init(Path(text), vocabulary)

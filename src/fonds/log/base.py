@@ -41,6 +41,7 @@ from fonds.log.chain import (
     EntryHeader,
     HeaderError,
     encode_entry,
+    entry_fault,
     record_body,
     record_times,
     split_line,
@@ -410,6 +411,43 @@ class LogStore(ABC):
                     (entries[-1].seq, entries[-1].hash, position),
                 )
             return entries
+
+    def store_entries(self, lines: Iterable[bytes]) -> Head | None:
+        """Store entries already encoded (stored lines of another log, as a copy reads them)
+        after the last one, all or nothing, keeping their record times; return the new head.
+
+        The records are not validated again (they were, when first appended): what is checked
+        is that the entries continue this log's chain, each one's sequence, previous hash,
+        record time and both hashes. Raises :class:`~fonds.problems.LogIntegrityError` naming
+        the first entry that does not follow, and stores nothing then.
+        """
+        batch = [bytes(line[:-1] if line.endswith(b"\n") else line) for line in lines]
+        with self._exclusive():
+            integrity = self._integrity_problems()
+            if integrity:
+                raise LogIntegrityError(integrity[0])
+            head = self.head()
+            prev, prev_time, expected = (head.hash, head.time, head.seq + 1) if head else (
+                GENESIS, "", 1,
+            )  # fmt: skip
+            for number, line in enumerate(batch, start=1):
+                try:
+                    header, body = split_line(line)
+                except HeaderError as exc:
+                    raise LogIntegrityError(
+                        Problem("<entries>", number, "/", "malformed-entry", str(exc))
+                    ) from None
+                fault = entry_fault(header, body, prev, prev_time, expected)
+                if fault is not None:
+                    raise LogIntegrityError(Problem("<entries>", number, "/", *fault))
+                prev, prev_time, expected = header.hash, header.time, header.seq + 1
+            if batch:
+                self._commit([line + b"\n" for line in batch])
+            return self.head()
+
+    def vocabulary_bytes(self) -> bytes:
+        """The bytes of the vocabulary file this log carries (a copy carries the same bytes)."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep its vocabulary's bytes")
 
     # -- verifying ---------------------------------------------------------------------
     def verify(self, *, deep: bool = False) -> list[Problem]:

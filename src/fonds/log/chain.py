@@ -22,6 +22,8 @@ __all__ = [
     "EntryHeader",
     "HeaderError",
     "encode_entry",
+    "entry_fault",
+    "entry_line",
     "header_hash",
     "now_record_time",
     "record_times",
@@ -102,6 +104,35 @@ def split_line(line: bytes) -> tuple[EntryHeader, bytes]:
         line[p + 267 : p + 331].decode("ascii", "replace"),
     )
     return header, line[p + 342 : -1]
+
+
+def entry_line(header: EntryHeader, body: bytes) -> bytes:
+    """The stored line (without its newline) that :func:`split_line` took apart: a copy of
+    an entry, byte for byte."""
+    head = (
+        f'{{"seq":{header.seq},"time":"{header.time}","prev":"{header.prev}",'
+        f'"vocab":"{header.vocab}","id":"{header.id}","hash":"{header.hash}"'
+    ).encode()
+    return head + _RECORD_KEY + body + b"}"
+
+
+def entry_fault(
+    header: EntryHeader, body: bytes, prev: str, prev_time: str, expected: int
+) -> tuple[str, str] | None:
+    """What is wrong with an entry that should follow the entry ``expected - 1`` (whose hash is
+    ``prev`` and record time ``prev_time``), as (code, message); None when it follows."""
+    seq = header.seq
+    if seq != expected:
+        return "sequence-gap", f"entry has sequence {seq}; expected {expected}"
+    if header.prev != prev:
+        return "chain-broken", f"entry {seq} does not follow the entry before it"
+    if header.time <= prev_time:
+        return "time-not-monotonic", f"entry {seq}: record time goes backwards"
+    if hashlib.sha256(body).hexdigest() != header.id:
+        return "record-hash-mismatch", f"entry {seq}: the record does not match its hash"
+    if header_hash(seq, header.time, prev, header.vocab, header.id) != header.hash:
+        return "entry-hash-mismatch", f"entry {seq}: the header does not match its hash"
+    return None
 
 
 def record_body(line: bytes) -> bytes:

@@ -84,6 +84,7 @@ class JsonlLog(LogStore):
         except (VocabularyError, ValueError) as exc:
             raise UsageError(f"{vocab_path}: {exc}") from None
         self.vocabulary_hash = vocabulary_hash(data)
+        self._vocabulary_data = data
         self.cache = FolderBytes(directory / CACHE_DIR)
         self._index: LogIndex | None = None
         self._mapped: Any = None
@@ -259,6 +260,9 @@ class JsonlLog(LogStore):
 
     def _vocabulary_location(self) -> str:
         return str(self.directory / VOCABULARY_FILE)
+
+    def vocabulary_bytes(self) -> bytes:
+        return self._vocabulary_data
 
 
 def _fsync_path(path: Path) -> None:

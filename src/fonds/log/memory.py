@@ -27,6 +27,7 @@ class MemoryLog(LogStore):
         self.location = "<memory>"
         self.vocabulary = Vocabulary.from_document(orjson.loads(data), "vocabulary")
         self.vocabulary_hash = vocabulary_hash(data)
+        self._vocabulary_data = bytes(data)
         self.stored: list[bytes] = []
         self._lock = threading.Lock()
         self._index = LogIndex(None)
@@ -56,3 +57,6 @@ class MemoryLog(LogStore):
 
     def _integrity_problems(self) -> list[Problem]:
         return []
+
+    def vocabulary_bytes(self) -> bytes:
+        return self._vocabulary_data

@@ -261,30 +261,32 @@ def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[P
     yield from _life_date_problems(batch, known)
 
 
+@attrs.frozen
+class _Life:
+    prop: str
+    lower: int | None
+    upper: int | None
+    item: ValidatedRecord | None
+
+
+def _life(prop: str, date: str, calendar: str | None, item: ValidatedRecord | None) -> _Life:
+    try:
+        info = parse_date(date, calendar or "gregorian")
+    except DateError:
+        return _Life(prop, None, None, item)
+    return _Life(prop, info.lower, info.upper, item)
+
+
 def _life_date_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[Problem]:
     """A death before a birth, where at least one of the two records is new."""
-
-    @attrs.frozen
-    class Life:
-        prop: str
-        lower: int | None
-        upper: int | None
-        item: ValidatedRecord | None
-
-    def life(prop: str, date: str, calendar: str | None, item: ValidatedRecord | None) -> Life:
-        try:
-            info = parse_date(date, calendar or "gregorian")
-        except DateError:
-            return Life(prop, None, None, item)
-        return Life(prop, info.lower, info.upper, item)
-
-    new: dict[str, list[Life]] = {}
+    new: dict[str, list[_Life]] = {}
     for item in batch:
         rec = item.record
         if isinstance(rec, Attribute) and rec.property in ("born", "died") and rec.date:
-            new.setdefault(rec.subject, []).append(life(rec.property, rec.date, rec.calendar, item))
+            found = _life(rec.property, rec.date, rec.calendar, item)
+            new.setdefault(rec.subject, []).append(found)
     for subject, lives in new.items():
-        lives = lives + [life(p, d, c, None) for p, d, c in known.life_dates(subject)]
+        lives = lives + [_life(p, d, c, None) for p, d, c in known.life_dates(subject)]
         births = [x for x in lives if x.prop == "born" and x.lower is not None]
         deaths = [x for x in lives if x.prop == "died" and x.upper is not None]
         for death in deaths:
