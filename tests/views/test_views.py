@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+from array import array
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -259,7 +260,7 @@ def test_a_state_brought_up_to_date_equals_one_folded_afresh(log: LogStore) -> N
     assert updated.mentions["person:hitler"][-1] == updated.head_seq
     for name in ("declarations", "mentions", "citing"):
         assert getattr(updated, name) == getattr(fresh, name)
-        assert all(isinstance(seqs, tuple) for seqs in getattr(updated, name).values())
+        assert all(isinstance(seqs, array) for seqs in getattr(updated, name).values())
     assert updated.dated_in_order() == fresh.dated_in_order()
     assert Views(log).person("person:hitler") == Views(log, use_snapshot=False).person(
         "person:hitler"

@@ -58,7 +58,7 @@ class Correction:
 
 
 def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
-    """Append to a list, or reopen a sealed tuple as a list (a fold after a snapshot)."""
+    """Append to a list, or reopen a sealed array as a list (a fold after a snapshot)."""
     found = index.get(key)
     if found is None:
         index[key] = [seq]
@@ -147,13 +147,13 @@ class ViewState:
         self.head_seq, self.head_hash = seq, entry_hash
 
     def seal(self) -> None:
-        """Turn the per-entity lists into tuples once folding is done. A million records give
-        hundreds of thousands of them; the cyclic collector walks every list on each full pass,
-        but stops tracking a tuple of plain numbers once it has seen it."""
+        """Turn the per-entity lists into arrays of numbers once folding is done. A million
+        records give hundreds of thousands of them: an array holds its numbers in 8 bytes each
+        (a list, one object each) and the cyclic collector never walks it."""
         for index in (self.declarations, self.mentions, self.citing):
             for key, seqs in index.items():
                 if isinstance(seqs, list):
-                    index[key] = tuple(seqs)
+                    index[key] = array("q", seqs)
 
     def dated_in_order(self) -> list[tuple[int, int, int]]:
         if not self._dated_sorted:
@@ -353,10 +353,9 @@ def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> dict[str
         raise ValueError("index sections disagree")
     if seqs and (min(seqs) < 1 or max(seqs) > top):
         raise ValueError("index names entries the snapshot does not cover")
-    numbers = seqs.tolist()
     starts = [0, *accumulate(sizes)]
     index: dict[str, Sequence[int]] = dict(
-        zip(names, [tuple(numbers[a:b]) for a, b in pairwise(starts)], strict=True)
+        zip(names, [seqs[a:b] for a, b in pairwise(starts)], strict=True)
     )
     return index
 
