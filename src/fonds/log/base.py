@@ -186,6 +186,7 @@ class LogStore(ABC):
     vocabulary_hash: str
     #: Derived data the backend keeps for this log (view snapshots, ...); only ever a cache.
     cache: ByteStore
+    _vocabulary_data: bytes  # the vocabulary file's bytes, as the backend read them
 
     # -- storage primitives, one set per backend ---------------------------------------
     @abstractmethod
@@ -447,7 +448,7 @@ class LogStore(ABC):
 
     def vocabulary_bytes(self) -> bytes:
         """The bytes of the vocabulary file this log carries (a copy carries the same bytes)."""
-        raise NotImplementedError(f"{type(self).__name__} does not keep its vocabulary's bytes")
+        return self._vocabulary_data
 
     # -- verifying ---------------------------------------------------------------------
     def verify(self, *, deep: bool = False) -> list[Problem]:

@@ -261,9 +261,6 @@ class JsonlLog(LogStore):
     def _vocabulary_location(self) -> str:
         return str(self.directory / VOCABULARY_FILE)
 
-    def vocabulary_bytes(self) -> bytes:
-        return self._vocabulary_data
-
 
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)

@@ -57,6 +57,3 @@ class MemoryLog(LogStore):
 
     def _integrity_problems(self) -> list[Problem]:
         return []
-
-    def vocabulary_bytes(self) -> bytes:
-        return self._vocabulary_data

@@ -87,9 +87,7 @@ def mirror(
     kept = start.seq if start is not None else 0
     source_head = source.head()
     if start is not None and (source_head is None or source_head.seq < start.seq):
-        raise UsageError(
-            f"{copy.location}: holds {start.seq} entries, more than {source.location}"
-        )
+        raise UsageError(f"{copy.location}: holds {start.seq} entries, more than {source.location}")
     pending: list[bytes] = []
     copied = 0
     last: Head | None = None

@@ -461,9 +461,6 @@ class PostgresLog(LogStore):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def vocabulary_bytes(self) -> bytes:
-        return self._vocabulary_data
-
     # -- connections -------------------------------------------------------------------
     def _writing(self) -> bool:
         return self._owner == threading.get_ident()
