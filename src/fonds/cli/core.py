@@ -184,7 +184,7 @@ def verify(log_dir: str, output_format: str, deep: bool, checkpoints: tuple[Path
     if checkpoints and not problems:
         from fonds.cli.proofs import checkpoint_problems
 
-        problems, consistent = checkpoint_problems(log, Path(log.location), checkpoints)
+        problems, consistent = checkpoint_problems(log, checkpoints)
     print_problems(problems, output_format)
     if not problems and output_format == "text":
         head = log.head()

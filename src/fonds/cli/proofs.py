@@ -86,7 +86,7 @@ def keygen(log_dir: str, origin: str | None, key_file: Path | None) -> None:
     The private key goes to --key-file, outside the log folder, readable by you only; the
     public key and the origin are recorded in the log folder, in checkpoint-key.json.
     """
-    folder = Path(open_log(log_dir).location)
+    folder = _archive_folder(open_log(log_dir))
     origin = origin or default_origin(folder)
     key_file = key_file or default_key_file(origin)
     archive = create_archive_key(folder, origin, key_file)
@@ -108,7 +108,7 @@ def checkpoint(log_dir: str, key_file: Path | None, out: Path | None) -> None:
     signed (fonds verify --checkpoint) and that a record was in it (fonds prove).
     """
     log = open_log(log_dir)
-    archive = read_archive_key(Path(log.location))
+    archive = read_archive_key(_archive_folder(log))
     emit(_sign(log, archive, key_file, log_tree(log)), out)
 
 
@@ -138,7 +138,7 @@ def prove(
     with the archive's public key alone.
     """
     log = open_log(log_dir)
-    archive = read_archive_key(Path(log.location))
+    archive = read_archive_key(_archive_folder(log))
     entry = resolve_entry(log, identifier)
     tree = log_tree(log)
     if checkpoint_file is not None:
@@ -148,12 +148,21 @@ def prove(
     emit(prove_entry(entry, tree, text, archive.verifier, archive.origin), out)
 
 
-def checkpoint_problems(
-    log: LogStore, log_dir: Path, paths: Sequence[Path]
-) -> tuple[list[Problem], str]:
+def _archive_folder(log: LogStore) -> Path:
+    """The folder that records the archive's public key: the log's own folder."""
+    folder = Path(log.location)
+    if not folder.is_dir():
+        raise UsageError(
+            f"{log.location}: checkpoint keys are recorded in a log's folder; a log on a"
+            " server has none yet (mirror it to a folder to prove from there)"
+        )
+    return folder
+
+
+def checkpoint_problems(log: LogStore, paths: Sequence[Path]) -> tuple[list[Problem], str]:
     """For fonds verify --checkpoint: why the log is not consistent with each checkpoint, and
     a summary when it is consistent with all of them."""
-    archive = read_archive_key(log_dir)
+    archive = read_archive_key(_archive_folder(log))
     problems: list[Problem] = []
     signed: list[tuple[Path, Checkpoint]] = []
     for path in paths:
