@@ -514,12 +514,33 @@ def test_the_private_record_is_left_out_of_views_and_exports_unless_asked_for(
     [private] = [r for r in imported.draft.records if "restricted" in r.get("flags", ())]
     assert private["value"] == "123-456-7890"  # the example's private attribute
     where = ["--log", archive.location]
-    code, _, err = run_cli(capsys, "export", "csv", *where)
+    code, hidden, err = run_cli(capsys, "export", "csv", *where)
     assert code == 0 and "1 restricted record left out (--include-restricted shows them)" in err
-    code, _, err = run_cli(capsys, "export", "csv", *where, "--include-restricted")
+    code, shown, err = run_cli(capsys, "export", "csv", *where, "--include-restricted")
     assert code == 0 and "left out" not in err
+    assert "123-456-7890" not in hidden and "123-456-7890" in shown
     person = ["person", private["subject"], *where, "--format", "json"]
     code, hidden, err = run_cli(capsys, *person)
     assert code == 0 and "123-456-7890" not in hidden and "1 restricted record" in err
     code, shown, _ = run_cli(capsys, *person, "--include-restricted")
     assert code == 0 and "123-456-7890" in shown
+
+
+def test_other_calendars_sort_by_their_gregorian_day_and_print_as_written(
+    archive: JsonlLog,
+) -> None:
+    views = Views(archive)
+    # 12 Rabi' I 241 AH is 4 August 855; 24 April 1827 (Julian) is 6 May 1827
+    for day, calendar, written in (
+        ("0855-08-04", "islamic", "0241-03-12"),
+        ("1827-05-06", "julian", "1827-04-24"),
+    ):
+        facts = views.timeline(date_from=day, date_to=day, within=True)
+        found = [f for f in facts if f.date is not None and f.date.calendar == calendar]
+        assert found and {f.date.date for f in found if f.date is not None} == {written}, day
+        display = found[0].date.display if found[0].date is not None else ""
+        assert display is not None and calendar.capitalize() in display
+    islamic = [f for f in views.timeline() if f.date is not None and f.date.calendar == "islamic"]
+    assert len({f.record for f in islamic if f.kind == "event"}) == 8
+    earliest = [f.date.earliest for f in islamic if f.date is not None]
+    assert earliest == sorted(earliest)

@@ -109,11 +109,13 @@ def test_readers_never_skip_an_entry_while_a_commit_is_delayed(log: PostgresLog)
     with _server(log) as conn:
         # both later writers queue behind the held transaction, on the head row's lock
         _wait_for(
-            lambda: conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()"
-            ).fetchone()
-            == (2,),
+            lambda: (
+                conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                ).fetchone()
+                == (2,)
+            ),
             "the later writers to wait",
         )
         # the held batch is copied, its transaction open, yet no reader sees any of it
@@ -161,10 +163,12 @@ def test_a_writer_killed_mid_copy_leaves_the_log_as_it_was(log: PostgresLog) -> 
         writer.join(30)
         assert writer.exitcode == -signal.SIGKILL
         _wait_for(
-            lambda: conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (backend,)
-            ).fetchone()
-            == (0,),
+            lambda: (
+                conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (backend,)
+                ).fetchone()
+                == (0,)
+            ),
             "the server to end the killed writer's session",
         )
     reopened = PostgresLog(log.url)

@@ -53,9 +53,7 @@ def _plain(answer: Any, *, times: bool) -> Any:
     if callable(to_json):
         answer = to_json()
     if isinstance(answer, dict):
-        return {
-            k: _plain(v, times=times) for k, v in answer.items() if times or k != "recorded"
-        }
+        return {k: _plain(v, times=times) for k, v in answer.items() if times or k != "recorded"}
     if isinstance(answer, list | tuple):
         return [_plain(v, times=times) for v in answer]
     return answer

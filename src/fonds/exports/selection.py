@@ -31,11 +31,15 @@ def _declaration(views: Views, entity_id: str, as_of: AsOf) -> Mapping[str, Any]
 def select(views: Views, as_of: AsOf = None, **filters: Any) -> Selection:
     """The timeline's facts under ``filters`` and the sources they cite (with their parents).
 
-    With no filter every declared source is included, cited or not.
+    Without a date range the facts that have no date follow the timeline's, so an export of
+    everything holds every fact. With no filter every declared source is included, cited or
+    not.
     """
     # a filter not given is None, a switch not given False: neither selects anything
     active = {key: v for key, v in filters.items() if v is not None and v is not False}
     facts = tuple(views.timeline(as_of, **active))
+    if not any(key in active for key in ("date_from", "date_to", "within")):
+        facts += tuple(views.undated(as_of, **active))
     wanted: list[str] = []
     if active:
         wanted = [c.source for fact in facts for c in fact.sources]

@@ -115,6 +115,20 @@ class Views:
         where = TimelineFilter(date_from, date_to, person, place, flag, min_confidence, within)
         return self.at(as_of).timeline(where)
 
+    def undated(
+        self,
+        as_of: AsOf = None,
+        *,
+        person: str | None = None,
+        place: str | None = None,
+        flag: str | None = None,
+        min_confidence: str | None = None,
+    ) -> list[Fact]:
+        """The facts a timeline cannot place (a birth without a date, an undated office held,
+        ...), in log order, under the timeline's subject, flag and confidence filters."""
+        where = TimelineFilter(person=person, place=place, flag=flag, min_confidence=min_confidence)
+        return self.at(as_of).undated(where)
+
     def entity(self, entity_id: str, as_of: AsOf = None) -> EntityView:
         """Everything the log says about one entity of any kind, as an :class:`EntityView`;
         :class:`UnknownIdError` (with the closest ids) when the log does not declare it."""

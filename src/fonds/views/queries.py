@@ -277,6 +277,32 @@ class Query:
             entries.append(self.fact(seq, document))
         return entries
 
+    @_answer
+    def undated(self, where: TimelineFilter = TimelineFilter()) -> list[Fact]:
+        """The facts a timeline cannot place: standing records of a kind that takes a date
+        (events, participations, attributes, ...) holding none, in log order, under the same
+        subject, flag and confidence filters (dates do not apply)."""
+        keep = self._subject_filter(where)
+        min_rank = self._rank(where.min_confidence) if where.min_confidence else None
+        state = self.state
+        placed = {seq for _lower, _upper, seq in state.dated}
+        kinds = KINDS.by_name
+        found: list[Fact] = []
+        for seq in range(1, self.limit + 1):
+            if seq in placed or kinds[state.kinds[seq]].timeline_date is None:
+                continue
+            if not self.active(seq) or (keep is not None and seq not in keep):
+                continue
+            document = self.document(seq)
+            if where.flag is not None and where.flag not in document.get("flags", ()):
+                continue
+            if min_rank is not None and (
+                self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank
+            ):
+                continue
+            found.append(self.fact(seq, document))
+        return found
+
     def _rank(self, term: str) -> int:
         if not self.vocabulary.knows("confidence", term):
             scale = ", ".join(self.vocabulary.confidence)
