@@ -542,5 +542,5 @@ def test_other_calendars_sort_by_their_gregorian_day_and_print_as_written(
         assert display is not None and calendar.capitalize() in display
     islamic = [f for f in views.timeline() if f.date is not None and f.date.calendar == "islamic"]
     assert len({f.record for f in islamic if f.kind == "event"}) == 8
-    earliest = [f.date.earliest for f in islamic if f.date is not None]
+    earliest = [f.date.earliest or "" for f in islamic if f.date is not None]
     assert earliest == sorted(earliest)
