@@ -191,3 +191,23 @@ def test_out_never_lands_in_the_log_folder_never_follows_a_link_and_is_whole_or_
     assert code == 1 and "cannot write" in err
     assert out.read_text() == "before"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
+
+
+def test_a_log_the_machine_will_not_let_fonds_read_or_write_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fonds.log import JsonlLog
+
+    directory = tmp_path / "log"
+    JsonlLog.init(directory).append(basics())
+    contribution = write_jsonl(tmp_path / "more.jsonl", [life("person:molotov", "died", "1986")])
+
+    def refused(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Permission denied", str(directory / "log.jsonl"))
+
+    monkeypatch.setattr(JsonlLog, "_commit", refused)
+    code, _, err = run_cli(capsys, "append", str(contribution), "--log", str(directory))
+    assert code == 1 and f"{directory / 'log.jsonl'}: Permission denied" in err
+    monkeypatch.setattr(JsonlLog, "_lines", refused)
+    code, _, err = run_cli(capsys, "verify", "--log", str(directory))
+    assert code == 1 and "Permission denied" in err and "internal error" not in err

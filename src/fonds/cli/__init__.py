@@ -108,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         error_line("fonds: interrupted")
         return 130
+    except OSError as exc:  # the machine's answer (permissions, a full disk, a lost device)
+        where = f"{exc.filename}: " if exc.filename else ""
+        error_line(f"fonds: {where}{exc.strerror or exc}")
+        return 1
     except MemoryError:
         error_line("fonds: out of memory; raise the machine's limit or split the input")
         return 1
