@@ -127,3 +127,21 @@ def test_hostile_text_never_breaks_out_of_its_field(tmp_path: Path) -> None:
         assert _plain(fields["author"]) == f"{expected}, A."
         assert fields["month"] == "aug" and fields["urldate"] == "2026-11-26"
         assert expected in _plain(fields["howpublished"])
+
+
+def test_the_latex_example_of_the_docs_compiles_with_the_export(tmp_path: Path) -> None:
+    for program in ("pdflatex", "bibtex"):
+        system_program(program, "texlive-latex-base")
+    text = (ROOT / "docs" / "from-facts-to-footnotes.md").read_text(encoding="utf-8")
+    [paper] = re.findall(r"```latex\n(.*?)```", text, flags=re.S)
+    (tmp_path / "paper.tex").write_text(paper, encoding="utf-8")
+    context = ExportContext(open_log(ROOT / "records"))
+    (tmp_path / "sources.bib").write_text(bibtex(context.selection), encoding="utf-8")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]
+    for command in (latex, ["bibtex", "paper"], latex, latex):
+        run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "paper.log").read_text(encoding="utf-8", errors="replace")
+    assert "Citation" not in log or "undefined" not in log
+    bbl = (tmp_path / "paper.bbl").read_text(encoding="utf-8")
+    assert bbl.count(r"\bibitem") == 2 and "Instruction" in bbl
