@@ -268,13 +268,8 @@ class Query:
             if keep is not None and seq not in keep:
                 continue
             document = self.document(seq)
-            if where.flag is not None and where.flag not in document.get("flags", ()):
-                continue
-            if min_rank is not None and (
-                self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank
-            ):
-                continue
-            entries.append(self.fact(seq, document))
+            if self._kept(document, where.flag, min_rank):
+                entries.append(self.fact(seq, document))
         return entries
 
     @_answer
@@ -294,14 +289,17 @@ class Query:
             if not self.active(seq) or (keep is not None and seq not in keep):
                 continue
             document = self.document(seq)
-            if where.flag is not None and where.flag not in document.get("flags", ()):
-                continue
-            if min_rank is not None and (
-                self.vocabulary.confidence_rank(document.get("confidence", "")) < min_rank
-            ):
-                continue
-            found.append(self.fact(seq, document))
+            if self._kept(document, where.flag, min_rank):
+                found.append(self.fact(seq, document))
         return found
+
+    def _kept(self, document: Mapping[str, Any], flag: str | None, min_rank: int | None) -> bool:
+        """Whether a record passes the flag and confidence filters."""
+        if flag is not None and flag not in document.get("flags", ()):
+            return False
+        return min_rank is None or (
+            self.vocabulary.confidence_rank(document.get("confidence", "")) >= min_rank
+        )
 
     def _rank(self, term: str) -> int:
         if not self.vocabulary.knows("confidence", term):
