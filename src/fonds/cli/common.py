@@ -150,8 +150,7 @@ def write_output(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    where = Path(os.path.abspath(out))
-    _refuse_log_folder(where)
+    where = check_output_path(out)
     try:
         if where.exists() and not where.is_symlink() and not where.is_file():
             if where.is_dir():
@@ -178,13 +177,17 @@ def write_output(data: bytes, out: Path | None) -> None:
         raise FondsError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
 
 
-def _refuse_log_folder(where: Path) -> None:
+def check_output_path(out: Path) -> Path:
+    """``out`` made absolute; :class:`UsageError` when it lies inside a log's folder (output
+    there could overwrite the log or its cache)."""
+    where = Path(os.path.abspath(out))
     folder = Path(os.path.realpath(where.parent))
     for ancestor in (folder, *folder.parents):
         if (ancestor / LOG_FILE).is_file() and (ancestor / VOCABULARY_FILE).is_file():
             raise UsageError(
                 f"--out {where}: inside the log folder {ancestor}; write outputs elsewhere"
             )
+    return where
 
 
 def error_line(message: str) -> None:

@@ -9,7 +9,9 @@ import orjson
 
 from fonds.cli.common import (
     as_of_option,
+    check_output_path,
     emit,
+    error_line,
     format_option,
     log_option,
     open_log,
@@ -22,6 +24,7 @@ from fonds.exports.base import ExportContext
 from fonds.exports.cite_record import cite as cite_record
 from fonds.exports.citeproc import DEFAULT_STYLE
 from fonds.exports.registry import FORMATS
+from fonds.exports.tables import PARTITIONS, write_partitioned
 from fonds.problems import UsageError
 
 EXPORT_FORMATS = tuple(FORMATS)
@@ -76,10 +79,17 @@ def cite(identifier: str, log_dir: str, output_format: str, as_of: str | None, s
 @filter_options
 @click.option("--title", default=None, help="Title of a report or timeline.")
 @click.option("--bom", is_flag=True, help="Start a CSV with a byte-order mark (for Excel).")
+@click.option(
+    "--partition-by",
+    type=click.Choice(PARTITIONS),
+    default=None,
+    help="parquet: write a hive-partitioned data set into the new folder --out.",
+)
 def export(
     export_format: str, log_dir: str, as_of: str | None, out: Path | None, style: str,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
     flag: str | None, min_confidence: str | None, within: bool, title: str | None, bom: bool,
+    partition_by: str | None,
 ) -> None:  # fmt: skip
     """Write the log, or the part a view selects, in FORMAT.
 
@@ -98,4 +108,11 @@ def export(
     context = ExportContext(
         log, views_of(log), as_of=as_of, filters=filters, style=style, title=title, bom=bom
     )
+    if partition_by is not None:
+        if export_format != "parquet" or out is None:
+            raise UsageError("--partition-by: only with export parquet and --out FOLDER")
+        check_output_path(out)
+        count = write_partitioned(context, out, partition_by)
+        error_line(f"{count} facts written to {out}, partitioned by {partition_by}")
+        return
     write_output(exporter.export(context), out)

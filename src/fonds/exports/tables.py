@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from fonds.exports.base import ExportContext
 from fonds.exports.selection import Selection
+from fonds.problems import ArgumentError
 from fonds.views.answers import FACT_COLUMNS, rows
 
 __all__ = ["FACT_COLUMNS", "csv_table", "export_csv", "export_parquet", "parquet"]
@@ -38,19 +40,81 @@ def csv_table(selection: Selection) -> str:
     return buffer.getvalue()
 
 
-def parquet(selection: Selection) -> bytes:
-    """The selected facts as a Parquet file (:data:`FACT_COLUMNS`; ``seq`` an integer)."""
+def fact_table(selection: Selection) -> Any:
+    """The selected facts as an Arrow table (:data:`FACT_COLUMNS`; ``seq`` an integer)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     table = rows(selection.facts)
     types = {"seq": pa.int64()}
     schema = pa.schema([(name, types.get(name, pa.string())) for name in FACT_COLUMNS])
     columns = {name: [row[name] for row in table] for name in FACT_COLUMNS}
+    return pa.table(columns, schema=schema)
+
+
+def parquet(selection: Selection) -> bytes:
+    """The selected facts as a Parquet file (:data:`FACT_COLUMNS`; ``seq`` an integer)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     sink = pa.BufferOutputStream()
-    pq.write_table(pa.table(columns, schema=schema), sink)
+    pq.write_table(fact_table(selection), sink)
     data: bytes = sink.getvalue().to_pybytes()
     return data
+
+
+PARTITIONS = ("year", "kind")
+"""What a partitioned Parquet export can be split by."""
+
+
+def _year(earliest: str) -> int | None:
+    """The year of an ISO date (``-0044-03-15T...`` included); None for none."""
+    if not earliest:
+        return None
+    return int(earliest[: earliest.index("-", 1)])
+
+
+def write_partitioned(context: ExportContext, folder: Path, by: str) -> int:
+    """Write the selected facts as a hive-partitioned Parquet data set in ``folder`` (which
+    must not exist yet), split ``by`` year (of the earliest moment; undated facts under the
+    default partition) or kind. Every file's metadata names the log head it came from
+    (``fonds.head_seq``, ``fonds.head_hash``) and the point it was read as of. The folder
+    appears whole or not at all. Returns the number of facts written."""
+    import os
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    if by not in PARTITIONS:
+        raise ArgumentError("partition_by", by, f"expected one of {', '.join(PARTITIONS)}")
+    if folder.exists():
+        raise ArgumentError("out", str(folder), "a partitioned export needs a new folder")
+    table = fact_table(context.selection)
+    if by == "year":
+        years = [_year(value) for value in table.column("earliest").to_pylist()]
+        table = table.append_column("year", pa.array(years, pa.int32()))
+    head = context.log.head()
+    table = table.replace_schema_metadata(
+        {
+            "fonds.log": context.log_name,
+            "fonds.head_seq": str(head.seq if head else 0),
+            "fonds.head_hash": head.hash if head else "",
+            "fonds.as_of": "" if context.as_of is None else str(context.as_of),
+        }
+    )
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        ds.write_dataset(
+            table, staging, format="parquet", partitioning=[by], partitioning_flavor="hive",
+            existing_data_behavior="overwrite_or_ignore",
+        )  # fmt: skip
+        os.rename(staging, folder)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return int(table.num_rows)
 
 
 def export_csv(context: ExportContext) -> bytes:
