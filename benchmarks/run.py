@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,10 +194,10 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     return results
 
 
-def measure_peer(n: int, directory: Path) -> dict[str, Any]:
-    """eventsourcing 9.x with SQLite: the same records as events of one aggregate."""
-    os.environ["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
-    os.environ["SQLITE_DBNAME"] = str(directory / "peer.sqlite")
+def _peer_save_and_replay(n: int, documents: Iterable[dict[str, Any]]) -> tuple[float, float]:
+    """The peer (eventsourcing, with the persistence module the environment names): the
+    records saved as events of one aggregate every APPEND_BATCH events, then replayed; the
+    records per second of each. ``documents`` is consumed inside the timed save."""
     from eventsourcing.application import Application
     from eventsourcing.domain import Aggregate, event
 
@@ -214,7 +214,7 @@ def measure_peer(n: int, directory: Path) -> dict[str, Any]:
 
     def store() -> None:
         pending = 0
-        for document in Generator(n).records(n):
+        for document in documents:
             archive.append(document)
             pending += 1
             if pending >= APPEND_BATCH:
@@ -222,15 +222,26 @@ def measure_peer(n: int, directory: Path) -> dict[str, Any]:
                 pending = 0
         app.save(archive)
 
-    seconds, _ = _timed(store)
-    save_rps = n / seconds
-    gc.disable()
     try:
-        seconds, replayed = _timed(lambda: app.repository.get(archive.id))
+        seconds, _ = _timed(store)
+        save_rps = n / seconds
+        gc.disable()
+        try:
+            seconds, replayed = _timed(lambda: app.repository.get(archive.id))
+        finally:
+            gc.enable()
+        assert replayed.count == n
     finally:
-        gc.enable()
-    assert replayed.count == n
-    return {"peer_save_rps": save_rps, "peer_replay_rps": n / seconds}
+        app.close()
+    return save_rps, n / seconds
+
+
+def measure_peer(n: int, directory: Path) -> dict[str, Any]:
+    """eventsourcing 9.x with SQLite: the same records as events of one aggregate."""
+    os.environ["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+    os.environ["SQLITE_DBNAME"] = str(directory / "peer.sqlite")
+    save_rps, replay_rps = _peer_save_and_replay(n, Generator(n).records(n))
+    return {"peer_save_rps": save_rps, "peer_replay_rps": replay_rps}
 
 
 # -- PostgreSQL -------------------------------------------------------------------------
@@ -327,44 +338,12 @@ def measure_postgres_peer(n: int, url: str) -> dict[str, Any]:
         POSTGRES_SCHEMA=schema,
         POSTGRES_ENABLE_DB_FUNCTIONS="yes",
     )
-    from eventsourcing.application import Application
-    from eventsourcing.domain import Aggregate, event
-
-    class Archive(Aggregate):
-        def __init__(self) -> None:
-            self.count = 0
-
-        @event("RecordAppended")
-        def append(self, document: dict[str, Any]) -> None:
-            self.count += 1
-
     try:
-        app: Application[Any] = Application()
-        archive = Archive()
         documents = list(Generator(n).records(n))
-
-        def store() -> None:
-            pending = 0
-            for document in documents:
-                archive.append(document)
-                pending += 1
-                if pending >= APPEND_BATCH:
-                    app.save(archive)
-                    pending = 0
-            app.save(archive)
-
-        seconds, _ = _timed(store)
-        save_rps = n / seconds
-        gc.disable()
-        try:
-            seconds, replayed = _timed(lambda: app.repository.get(archive.id))
-        finally:
-            gc.enable()
-        assert replayed.count == n
-        app.close()
+        save_rps, replay_rps = _peer_save_and_replay(n, documents)
     finally:
         _drop_schemas(url, [schema])
-    return {"pg_peer_save_rps": save_rps, "pg_peer_replay_rps": n / seconds}
+    return {"pg_peer_save_rps": save_rps, "pg_peer_replay_rps": replay_rps}
 
 
 PG_ROWS = [
