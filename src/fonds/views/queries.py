@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import attrs
@@ -128,9 +129,7 @@ class Query:
         self.vocabulary = vocabulary
         self.limit = state.limit(as_of)
         #: Entries flagged restricted that answers leave out (none with ``include_restricted``).
-        self.hidden: frozenset[int] = (
-            frozenset() if include_restricted else frozenset(state.restricted)
-        )
+        self.hidden: AbstractSet[int] = frozenset() if include_restricted else state.restricted
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._labels: dict[tuple[str, str], str] = {}
 
