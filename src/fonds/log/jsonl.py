@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,13 +50,18 @@ class FolderBytes(ByteStore):
 
     def put(self, name: str, data: bytes) -> None:
         path = self._path(name)
-        temporary = path.with_name(f".{name}.tmp")
+        temporary: Path | None = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
+            # a name of its own: two readers saving the same blob never write one file
+            handle, made = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
+            temporary = Path(made)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
             temporary.replace(path)
         except OSError:
-            temporary.unlink(missing_ok=True)  # a cache that cannot be written: slower next time
+            if temporary is not None:  # a cache that cannot be written: slower next time
+                temporary.unlink(missing_ok=True)
 
     def remove(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
