@@ -27,7 +27,7 @@ import attrs
 import orjson
 
 from fonds.gcpause import gc_paused
-from fonds.log.base import AsOf, Entry, LogStore, ScannedEntry, as_of_bounds
+from fonds.log.base import AsOf, LogStore, ScannedEntry, as_of_bounds
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS
 from fonds.problems import LogIntegrityError, Problem
@@ -98,10 +98,6 @@ class ViewState:
         self.location = "<log>"
 
     # -- folding -----------------------------------------------------------------------
-    def apply(self, entry: Entry, span: tuple[int, int] = (0, 0)) -> None:
-        """Fold one entry in, stored between the positions ``span``."""
-        self.fold(entry.seq, entry.time, entry.id, entry.hash, entry.document, span)
-
     def fold(
         self,
         seq: int,
