@@ -133,11 +133,6 @@ def emit(text: str, out: Path | None = None) -> None:
     write_output(text.encode("utf-8"), out)
 
 
-def emit_bytes(data: bytes, out: Path | None = None) -> None:
-    """Write bytes to ``out`` or stdout."""
-    write_output(data, out)
-
-
 def write_output(data: bytes, out: Path | None) -> None:
     """Write a command's output to stdout, or to ``out`` whole or not at all.
 
