@@ -33,6 +33,7 @@ def drafts() -> list[dict[str, Any]]:
         source_id=PAGE_SOURCE,
         event_id=PAGE_EVENT,
         event_date=PAGE_EVENT_DATE,
+        read_text=False,  # what the prose says, the editors recorded by hand (facts.jsonl)
     )
     if result.problems:
         raise SystemExit("\n".join(str(p) for p in result.problems))

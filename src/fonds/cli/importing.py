@@ -13,10 +13,10 @@ from fonds.cli.common import (
     existing_log,
     format_option,
     log_option,
-    open_log,
     write_output,
 )
 from fonds.cli.core import print_problems
+from fonds.importers.archive import Archive
 from fonds.importers.draft import Draft
 from fonds.importers.page import import_page
 from fonds.importers.sheet import column_for, read_sheet, template
@@ -24,7 +24,6 @@ from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
 from fonds.validate import validate_lines
-from fonds.views import Views
 
 
 @click.group(name="import")
@@ -52,12 +51,11 @@ def import_group() -> None:
 @click.option("--url", default=None, help="Where the page was read.")
 @click.option("--accessed", default=None, metavar="EDTF", help="When the page was read.")
 @click.option("--language", default="en", show_default=True, help="Language of the page.")
+@log_option
 @click.option(
-    "--against",
-    "against",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="A log whose entities are reused rather than declared again.",
+    "--standalone",
+    is_flag=True,
+    help="Draft a self-contained contribution, declaring every entity, whatever the log holds.",
 )
 @click.option(
     "--skip-unreadable",
@@ -74,13 +72,17 @@ def page(
     url: str | None,
     accessed: str | None,
     language: str,
-    against: Path | None,
+    log_dir: str,
+    standalone: bool,
     skip_unreadable: bool,
 ) -> None:
-    """Turn an event page of a historical-timeline site into draft records."""
-    known: frozenset[str] = frozenset()
-    if against is not None:
-        known = Views(open_log(against)).known_ids()
+    """Turn an event page of a historical-timeline site into draft records.
+
+    The draft is fitted to the log in --log when there is one: what the log holds is left out,
+    its entities are reused, and what a corrected page changed supersedes it (--standalone
+    drafts the page on its own).
+    """
+    archive = None if standalone else archive_of(log_dir)
     try:
         draft = import_page(
             page,
@@ -91,7 +93,7 @@ def page(
             url=url,
             accessed=accessed,
             language=language,
-            known_ids=known,
+            archive=archive,
         )
     except UnicodeDecodeError as exc:
         raise UsageError(f"{page}: not UTF-8 text (byte {exc.start})") from None
@@ -104,8 +106,16 @@ def page(
         )
         sys.exit(1)
     write_output(draft.jsonl(), out)
+    if draft.already_there:
+        error_line(f"{draft.already_there} record(s) read from {page} are already in the log")
     if out is not None:
         error_line(f"{len(draft.records)} draft records written to {out}")
+
+
+def archive_of(log_dir: str) -> Archive | None:
+    """The archive an import goes into: the log at ``log_dir`` when there is one."""
+    log = existing_log(log_dir)
+    return None if log is None else Archive.of_log(log)
 
 
 @import_group.command(name="csv")

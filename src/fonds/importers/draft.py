@@ -27,6 +27,8 @@ class Draft:
     records: tuple[Mapping[str, Any], ...]
     problems: tuple[Problem, ...] = ()
     lines: tuple[int, ...] = ()
+    already_there: int = 0
+    """How many records read from the input the log already holds (left out of ``records``)."""
 
     @property
     def ok(self) -> bool:

@@ -15,8 +15,14 @@ Pages of the site share one layout::
 
 The importer keeps what the page says and no more: the page as a source, its event, the
 related events with their dates and languages, the places, the persons with their life dates,
-and every narrative paragraph as a passage that later records cite by paragraph number. What it
-cannot read is reported with its line number; nothing is guessed silently.
+and every narrative paragraph as a passage that later records cite by paragraph number. From the
+prose (:mod:`fonds.importers.page_text`) it reads the page's date, the quotations the text
+attributes and the persons it names. What it cannot read is reported with its line number;
+nothing is guessed silently.
+
+Given the archive the draft goes into, the draft is fitted to it
+(:meth:`fonds.importers.archive.Archive.fit`): what the log holds is left out, its entities are
+reused, and what a corrected page changed supersedes what the log holds.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from typing import Any
 import attrs
 from slugify import slugify
 
+from fonds.importers import page_text
+from fonds.importers.archive import Archive
 from fonds.importers.draft import Draft
 from fonds.problems import Problem
 
@@ -402,11 +410,15 @@ def page_records(
     accessed: str | None = None,
     language: str = "en",
     known_ids: Iterable[str] = (),
+    archive: Archive | None = None,
+    read_text: bool = True,
 ) -> list[dict[str, Any]]:
-    """The draft records a parsed page yields.
+    """The draft records a parsed page yields, on their own (not yet fitted to an archive).
 
-    Entities whose id is in ``known_ids`` (those a log already declares) are not declared again;
-    the facts read from the page attach to them.
+    Entities whose id is in ``known_ids`` are not declared again; the facts read from the page
+    attach to them. ``archive`` lends the names of the persons it knows, so that the text's
+    mentions of them are read as theirs. With ``read_text`` false, nothing is read from the
+    prose but its paragraphs (the page's date, quotations, persons named only in the text).
     """
     slug = _slug(page.title) or "page"
     known = frozenset(known_ids)
@@ -448,14 +460,25 @@ def page_records(
             flags=["user-generated", "tertiary"],
         )
     )
+    event_citations: list[dict[str, Any]] = [{"source": source, "quote": page.title}]
+    event_flags: list[str] = []
+    if read_text and event_date is None:
+        told = page_text.page_date([(p.number, p.text, p.day) for p in page.paragraphs])
+        if told is not None:
+            event_date, event_flags = told.date, ["inferred-date"]
+            label, value = ("paragraph", str(told.paragraph))
+            if not told.paragraph:
+                label, value = "section", told.quote
+            event_citations.extend(context.cite(label, value, told.quote))
     declare(
         context.record(
             "event",
             id=event,
             labels={language: page.title},
             date=event_date,
-            citations=[{"source": source, "quote": page.title}],
+            citations=event_citations,
             confidence="medium",
+            flags=event_flags,
         )
     )
     for paragraph in page.paragraphs:
@@ -479,7 +502,90 @@ def page_records(
             declare(record)
         else:
             records.append(record)
+    if read_text:
+        for record in _text_records(page, context, taken, records, archive or Archive.empty()):
+            if "id" in record:
+                declare(record)
+            else:
+                records.append(record)
     return records
+
+
+def _family(name: str) -> str | None:
+    words = [w for w in name.split() if w.lower() not in _PARTICLES]
+    return words[-1] if len(words) > 1 else None
+
+
+def _person_names(records: Iterable[dict[str, Any]], archive: Archive) -> dict[str, str]:
+    """Each name the text may call a known person by (a full name, or a family name no one
+    else bears), with the person's id."""
+    full: dict[str, str] = dict(archive.names("person"))
+    for record in records:
+        if record["kind"] == "person":
+            for label in record["labels"].values():
+                full.setdefault(label, record["id"])
+        elif record["kind"] == "attribute" and record["property"] == "name-variant":
+            full.setdefault(record["value"], record["subject"])
+    families: dict[str, set[str]] = {}
+    for name, person in full.items():
+        family = _family(name)
+        if family is not None:
+            families.setdefault(family, set()).add(person)
+    names = {family: next(iter(ids)) for family, ids in families.items() if len(ids) == 1}
+    names.update(full)
+    return names
+
+
+def _text_records(
+    page: ParsedPage,
+    context: _Context,
+    taken: set[str],
+    drafted: list[dict[str, Any]],
+    archive: Archive,
+) -> Iterable[dict[str, Any]]:
+    """The persons the prose names and the quotations it attributes (see :mod:`page_text`)."""
+    paragraphs = [(p.number, p.text) for p in page.paragraphs]
+    names = _person_names(drafted, archive)
+    for mention in page_text.mentions(paragraphs):
+        family = _family(mention.name)
+        if mention.name in names or (family is not None and family in names):
+            continue
+        label = _normalize_name(mention.name)
+        person = _unique("person", _family_slug(label), taken, _slug(label))
+        names[mention.name] = person
+        if family is not None:
+            names.setdefault(family, person)
+        yield context.record(
+            "person",
+            id=person,
+            labels={context.language: label},
+            citations=context.cite("paragraph", str(mention.paragraph), mention.quote),
+            confidence="low",
+            note="Named in the page's text, not in its persons table.",
+        )
+    for quoted in page_text.quotations(paragraphs, names):
+        citations = context.cite("paragraph", str(quoted.paragraph), quoted.text)
+        if quoted.lead is not None and quoted.lead_paragraph not in (None, quoted.paragraph):
+            # the words that give the quotation its speaker stand in the paragraph before
+            lead = context.cite("paragraph", str(quoted.lead_paragraph), quoted.lead)
+            citations = lead + citations
+        yield context.record(
+            "quotation",
+            speaker=quoted.speaker,
+            text=quoted.text,
+            language=context.language,
+            addressees=[quoted.addressee] if quoted.addressee else None,
+            event=context.event,
+            citations=citations,
+            confidence="medium" if quoted.lead is not None else "low",
+            flags=["transcription-fault"] if quoted.unclosed else None,
+            note=(
+                f"Attributed by the words “{quoted.lead}”."
+                if quoted.lead is not None
+                else "The text goes on quoting the one who spoke before."
+            )
+            + (" The page opens the quotation and never closes it." if quoted.unclosed else ""),
+        )
 
 
 def _row_note(row: ListRow, what: str) -> str | None:
@@ -620,9 +726,11 @@ def page_draft(
     accessed: str | None = None,
     language: str = "en",
     known_ids: Iterable[str] = (),
+    archive: Archive | None = None,
+    read_text: bool = True,
 ) -> Draft:
-    """The draft of a parsed page: its records (see :func:`page_records`) and the lines that
-    could not be read."""
+    """The draft of a parsed page: its records (see :func:`page_records`), fitted to
+    ``archive`` when one is given, and the lines that could not be read."""
     records = page_records(
         page,
         source_id=source_id,
@@ -633,8 +741,13 @@ def page_draft(
         accessed=accessed,
         language=language,
         known_ids=known_ids,
+        archive=archive,
+        read_text=read_text,
     )
-    return Draft(tuple(records), page.problems)
+    if archive is None:
+        return Draft(tuple(records), page.problems)
+    fitted = archive.fit(records, agent=recorded_by or DEFAULT_AGENT, language=language)
+    return Draft(fitted.records, page.problems, fitted.lines, fitted.already_there)
 
 
 def import_page(
@@ -648,9 +761,11 @@ def import_page(
     accessed: str | None = None,
     language: str = "en",
     known_ids: Iterable[str] = (),
+    archive: Archive | None = None,
+    read_text: bool = True,
 ) -> Draft:
     """Read the page at ``path`` and draft its records (:func:`read_page` gives the parsed
-    page itself)."""
+    page itself), fitted to ``archive`` when one is given (see :func:`page_draft`)."""
     text = path.read_text(encoding="utf-8-sig")
     return page_draft(
         read_page(text, str(path)),
@@ -662,4 +777,6 @@ def import_page(
         accessed=accessed,
         language=language,
         known_ids=known_ids,
+        archive=archive,
+        read_text=read_text,
     )
