@@ -17,6 +17,8 @@ The reading is plain pattern matching over the paragraphs, and it says so on wha
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
@@ -38,27 +40,40 @@ _DATE_PATTERNS = (
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+(?=[\"“„«A-Z])")
 _QUOTED = re.compile(r"[\"“”„«](?P<text>[^\"“”„«»]+?)[\"“”»]")
 _OPENERS = '"“„«”'
-_PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
-_VERBS = (
-    "said|stated|told|added|insisted|replied|remarked|noted|wrote|declared|asked|inquired|"
-    "concluded|spoke|answered|announced|explained|warned|stressed|claimed|promised|exclaimed|"
-    "responded|observed|proclaimed|demanded|saying|stating|telling|says|states|tells"
+_PRONOUNS = frozenset({"he", "she"})
+
+
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_VERBS = _terms(
+    "said stated told added insisted replied remarked noted wrote declared asked inquired"
+    " concluded spoke answered announced explained warned stressed claimed promised exclaimed"
+    " responded observed proclaimed demanded saying stating telling says states tells"
 )
-_ADVERBS = r"(?:(?:also|further|then|later|again|once|finally|[a-z]+ly)\s+){0,2}"
-_ROLES = (
-    "leader|minister|ambassador|president|chancellor|interpreter|translator|secretary|general|"
-    "marshal|admiral|king|queen|emperor|commissar|envoy|diplomat|count|prince|duke|premier|"
-    "chairman|dictator|aide|adviser|advisor|counsellor|counselor|deputy|attaché|attache|"
-    "undersecretary|head"
+_ADVERBS = _terms("also further then later again once finally")
+_ROLES = _terms(
+    "leader minister ambassador president chancellor interpreter translator secretary general"
+    " marshal admiral king queen emperor commissar envoy diplomat count prince duke premier"
+    " chairman dictator aide adviser advisor counsellor counselor deputy attaché attache"
+    " undersecretary"
 )
-_NAME_WORD = r"[A-Z][\w'’-]*\w"
-_PARTICLE = r"(?:von|van|der|den|de|di|da|du|des|zu|ten|ter)"
-_ROLE_NAME = re.compile(
-    rf"\b(?i:{_ROLES})\s+(?P<name>{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{1,3}})"
-)
-_PARTICLE_NAME = re.compile(
-    rf"(?P<name>(?:{_NAME_WORD}\s+)*\b(?:von|van)(?:\s+(?:der|den|zu))?\s+{_NAME_WORD})"
-)
+_PARTICLES = _terms("von van der den de di da du des zu ten ter")
+_NOBILIARY = frozenset({"von", "van"})
+_WORD = re.compile(r"[\w'’-]+")
+_NEAR = 300  # how far before or after a quotation its attribution is looked for, in characters
+_MOST_WORDS = 6  # the longest name looked up, in words
+
+
+def _bare(word: str) -> str:
+    """A word without a possessive ending or stray apostrophes and hyphens."""
+    word = re.sub(r"['’]s$", "", word)
+    return word.strip("'’-")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
 
 
 @attrs.frozen
@@ -97,7 +112,7 @@ def _edtf(found: re.Match[str]) -> str:
     year = groups["year"]
     month = _MONTH_NAMES.index(groups["month"]) + 1
     if groups.get("day"):
-        return f"{year}-{month:02d}-{int(groups['day']):02d}"
+        return dt.date(int(year), month, int(groups["day"])).isoformat()
     if groups.get("until"):
         until = _MONTH_NAMES.index(groups["until"]) + 1
         return f"{year}-{month:02d}/{year}-{until:02d}"
@@ -120,7 +135,10 @@ def _first_date(text: str) -> tuple[str, str] | None:
         if hits:
             # the earliest in the sentence; of two at one place, the fullest
             best = min(hits, key=lambda m: (m.start(), -len(m.group())))
-            return _edtf(best), sentence
+            try:
+                return _edtf(best), sentence
+            except ValueError:  # no such day (31 February): not a date to go by
+                continue
     return None
 
 
@@ -139,109 +157,201 @@ def page_date(paragraphs: Sequence[tuple[int, str, str | None]]) -> TextDate | N
     return None
 
 
+class _Words:
+    """A paragraph's words with their places, and the runs of them that are known names."""
+
+    def __init__(self, text: str, names: Mapping[str, str]) -> None:
+        self.text = text
+        found = [(m.start(), m.end(), _bare(m.group())) for m in _WORD.finditer(text)]
+        self.words = [(start, end, word) for start, end, word in found if word]
+        self.named: dict[int, tuple[int, str]] = {}  # first word → (last word, person)
+        index = 0
+        while index < len(self.words):
+            for size in range(min(_MOST_WORDS, len(self.words) - index), 0, -1):
+                last = index + size - 1
+                if not self.joined(index, last):
+                    continue
+                phrase = " ".join(w for _, _, w in self.words[index : last + 1])
+                person = names.get(phrase)
+                if person is not None and _capitalised(phrase):
+                    self.named[index] = (last, person)
+                    index = last
+                    break
+            index += 1
+
+    def joined(self, first: int, last: int) -> bool:
+        """Whether words ``first`` to ``last`` stand apart by spaces only."""
+        return all(
+            not self.text[self.words[i][1] : self.words[i + 1][0]].strip()
+            for i in range(first, last)
+        )
+
+    def between(self, start: int, end: int) -> range:
+        """The indexes of the words within characters ``start`` to ``end``."""
+        low = bisect.bisect_left(self.words, (start, -1, ""))
+        high = bisect.bisect_left(self.words, (end, -1, ""))
+        while high > low and self.words[high - 1][1] > end:
+            high -= 1
+        return range(low, high)
+
+    def last_named(self, before: int) -> str | None:
+        """The person named last before word ``before``."""
+        found = [(first, person) for first, (last, person) in self.named.items() if last < before]
+        return max(found)[1] if found else None
+
+
 def mentions(paragraphs: Sequence[tuple[int, str]]) -> list[Mention]:
     """Names the text gives persons by (after a role, or with a particle), first place each."""
     found: dict[str, Mention] = {}
     for number, text in paragraphs:
-        hits = [*_ROLE_NAME.finditer(text), *_PARTICLE_NAME.finditer(text)]
-        # of two readings ending at one place, the shorter: "Foreign Minister Joachim von
-        # Ribbentrop" names "Joachim von Ribbentrop"
-        shortest: dict[int, re.Match[str]] = {}
-        for hit in hits:
-            kept = shortest.get(hit.end("name"))
-            if kept is None or hit.start("name") > kept.start("name"):
-                shortest[hit.end("name")] = hit
-        for end in sorted(shortest):
-            hit = shortest[end]
-            name = re.sub(r"['’]s$", "", hit["name"])
-            found.setdefault(name, Mention(name, number, hit.group().strip()))
+        words = _Words(text, {})
+        runs: dict[int, int] = {}  # last word → first word of the name ending there
+        for index, (_, _, word) in enumerate(words.words):
+            lower = word.lower()
+            if lower in _ROLES:
+                last = _name_after(words, index + 1)
+                if last is not None:
+                    runs[last] = max(runs.get(last, index + 1), index + 1)
+            elif lower == word and lower in _NOBILIARY:
+                last = _name_after(words, index, particle_first=True)
+                if last is not None:
+                    first = index
+                    while (
+                        first > 0
+                        and index - first < 2
+                        and _capitalised(words.words[first - 1][2])
+                        and words.words[first - 1][2].lower() not in _ROLES
+                        and words.joined(first - 1, first)
+                    ):
+                        first -= 1
+                    runs[last] = max(runs.get(last, first), first)
+        for last, first in sorted(runs.items()):
+            name = " ".join(w for _, _, w in words.words[first : last + 1])
+            start, end = words.words[first][0], words.words[last][1]
+            role = max(first - 1, 0)
+            if first > 0 and words.words[role][2].lower() in _ROLES and words.joined(role, first):
+                start = words.words[role][0]
+            found.setdefault(name, Mention(name, number, text[start:end]))
     return list(found.values())
 
 
+def _name_after(words: _Words, first: int, *, particle_first: bool = False) -> int | None:
+    """The last word of a name starting at word ``first`` (two capitalised words at least, or
+    a particle and a capitalised word), or None."""
+    capitalised, index, last = 0, first, None
+    while index < len(words.words) and index - first < 5:
+        if index > first and not words.joined(index - 1, index):
+            break
+        word = words.words[index][2]
+        if _capitalised(word) and word.lower() not in _ROLES:
+            capitalised += 1
+            last = index
+        elif not (word in _PARTICLES and index + 1 < len(words.words)):
+            break
+        index += 1
+    if last is None or capitalised < (1 if particle_first else 2):
+        return None
+    return last
+
+
 class _Speakers:
-    """Who the text names where: a person's id for each name it uses."""
+    """Who the text names where, and who speaks: "X said", "he stated", "X told Y"."""
 
     def __init__(self, names: Mapping[str, str]) -> None:
         self.names = names
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        name = rf"(?<![\w-])(?:{alternatives})(?![\w-])" if names else r"(?!x)x"
-        self.name = re.compile(name)
-        self.speech = re.compile(
-            rf"(?<![\w-])(?P<who>{alternatives + '|' if names else ''}[Hh]e|[Ss]he)"
-            rf"(?![\w-])\s+{_ADVERBS}(?P<verb>{_VERBS})\b(?:\s+(?:to\s+)?(?P<to>{name}))?"
-        )
-        self.last: str | None = None
-
-    def see(self, text: str) -> None:
-        """Remember the last person ``text`` names (for a pronoun that follows)."""
-        for hit in self.name.finditer(text):
-            self.last = self.names[hit.group()]
+        self.last: str | None = None  # the person named last before the paragraph read now
 
     def attribution(
-        self, text: str, before: str, *, last: bool = True
+        self, words: _Words, start: int, end: int, *, last: bool = True
     ) -> tuple[str, str | None, str] | None:
-        """The speaker, addressee and words of the last (or first) "X said" in ``text``;
-        ``before`` is what the page says before it (for a pronoun)."""
-        hits = list(self.speech.finditer(text))
-        if not hits:
-            return None
-        hit = hits[-1] if last else hits[0]
-        who = hit["who"]
-        if _PRONOUN.match(who):
-            self.see(before + " " + text[: hit.start()])
-            speaker = self.last
-        else:
-            speaker = self.names[who]
-        if speaker is None:
-            return None
-        addressee = self.names.get(hit["to"]) if hit["to"] else None
-        return speaker, addressee, hit.group()
+        """The speaker, addressee and words of the last (or first) "X said" within characters
+        ``start`` to ``end`` of a paragraph."""
+        hits = []
+        for index in words.between(start, end):
+            word = words.words[index][2]
+            named = words.named.get(index)
+            speaker: str | None
+            if named is not None:
+                after, speaker = named[0] + 1, named[1]
+            elif word.lower() in _PRONOUNS:
+                after, speaker = index + 1, (words.last_named(index) or self.last)
+            else:
+                continue
+            while after < len(words.words) and after - index < 4:
+                next_word = words.words[after][2]
+                if next_word in _ADVERBS or (next_word.endswith("ly") and next_word.islower()):
+                    after += 1
+                else:
+                    break
+            if after >= len(words.words) or words.words[after][2] not in _VERBS:
+                continue
+            if words.words[after][1] > end or speaker is None:
+                continue
+            stop, addressee = after, None
+            to = after + 1 + (after + 1 < len(words.words) and words.words[after + 1][2] == "to")
+            spoken_to = words.named.get(to)
+            if spoken_to is not None and words.words[spoken_to[0]][1] <= end:
+                stop, addressee = spoken_to[0], spoken_to[1]
+            hits.append(
+                (speaker, addressee, words.text[words.words[index][0] : words.words[stop][1]])
+            )
+            if not last:
+                break
+        return hits[-1] if hits else None
 
 
 def quotations(paragraphs: Sequence[tuple[int, str]], names: Mapping[str, str]) -> list[Quoted]:
     """Every quotation the text attributes to a person named in ``names`` (name → id)."""
     speakers = _Speakers(names)
     found: list[Quoted] = []
-    previous_text = ""
+    before: _Words | None = None
     previous_speaker: str | None = None  # of the paragraph before, when it ends quoting
     whole_quote_before = False
     for number, text in paragraphs:
+        words = _Words(text, names)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         spans = [(m.start(), m.end(), m["text"].strip(), False) for m in _QUOTED.finditer(text)]
         if not spans and text[:1] in _OPENERS and not any(c in _OPENERS for c in text[1:]):
             spans = [(0, len(text), text[1:].strip(), True)]  # opened and never closed
         whole = len(spans) == 1 and spans[0][0] == 0 and spans[0][1] >= len(text.rstrip(",.;: "))
         speaker_here: str | None = None
-        for start, end, words, unclosed in spans:
-            sentence_start = max(
-                (m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0
-            )
-            lead_text = text[sentence_start:start]
-            context = previous_text + " " + text[:sentence_start]
-            hit = speakers.attribution(lead_text, context)
-            lead, lead_paragraph = (hit[2], number) if hit else (None, None)
-            if hit is None and start == 0 and previous_text:
-                hit = speakers.attribution(previous_text, "", last=True)
-                if hit is not None:
-                    lead, lead_paragraph = hit[2], number - 1
-            if hit is None and not words.endswith((".", "!", "?")):
-                after = text[end:]
-                stop = _SENTENCE_END.search(after)
+        for start, end, quoted, unclosed in spans:
+            at = bisect.bisect_right(ends, start)
+            sentence_start = max(ends[at - 1] if at else 0, start - _NEAR)
+            hit = speakers.attribution(words, sentence_start, start)
+            lead_paragraph = number
+            if hit is None and start == 0 and before is not None:
                 hit = speakers.attribution(
-                    after[: stop.start() if stop else len(after)], context + text[:end], last=False
+                    before, max(0, len(before.text) - _NEAR), len(before.text)
                 )
-                lead, lead_paragraph = (hit[2], number) if hit else (None, None)
-            speaker, addressee = (hit[0], hit[1]) if hit else (None, None)
+                lead_paragraph = number - 1
+            if hit is None and not quoted.endswith((".", "!", "?")):
+                stop = ends[at] if at < len(ends) else len(text)
+                hit = speakers.attribution(words, end, min(stop, end + _NEAR), last=False)
+                lead_paragraph = number
+            speaker: str | None = hit[0] if hit else None
+            addressee, lead = (hit[1], hit[2]) if hit else (None, None)
             if speaker is None:
                 # the paragraph goes on quoting the one who spoke last in it (or just before)
                 speaker = speaker_here or (
                     previous_speaker if (text[:1].islower() or whole_quote_before) else None
                 )
-            if speaker is None or not words:
+            if speaker is None or not quoted:
                 continue
             speaker_here = speaker
-            found.append(Quoted(speaker, words, number, lead, lead_paragraph, addressee, unclosed))
-        speakers.see(text)
+            found.append(
+                Quoted(
+                    speaker,
+                    quoted,
+                    number,
+                    lead,
+                    lead_paragraph if lead is not None else None,
+                    addressee,
+                    unclosed,
+                )
+            )
+        speakers.last = words.last_named(len(words.words)) or speakers.last
         previous_speaker = speaker_here if speaker_here else None
         whole_quote_before = whole and speaker_here is not None
-        previous_text = text
+        before = words
     return found
