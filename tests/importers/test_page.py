@@ -23,7 +23,9 @@ def import_and_validate(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, page: Path, *extra: str
 ) -> list[dict[str, Any]]:
     out = tmp_path / f"{page.stem}.jsonl"
-    code, _, err = run_cli(capsys, "import", "page", str(page), "--out", str(out), *extra)
+    code, _, err = run_cli(
+        capsys, "import", "page", str(page), "--out", str(out), "--standalone", *extra
+    )
     assert code == 0, err
     code, stdout, err = run_cli(capsys, "validate", str(out), "--log", str(tmp_path / "no-log"))
     assert code == 0, err
@@ -47,12 +49,22 @@ def test_seed_page_imports_into_a_valid_contribution(
     assert len(passages) == 46
     assert passages[26]["note"] == "Under the heading “November 13”."
     persons = {p["id"]: p["labels"] for p in of_kind(records, "person")}
-    assert persons == {
+    listed = {p["id"] for p in of_kind(records, "person") if p["confidence"] == "medium"}
+    assert {i: persons[i] for i in listed} == {
         "person:ribbentrop": {"en": "Joachim von Ribbentrop"},
         "person:molotov": {"en": "Vyacheslav Molotov"},
         "person:hitler": {"en": "Adolf Hitler"},
         "person:stalin": {"en": "Joseph Stalin"},
     }
+    # named only in the text: drafted with less confidence, cited to their paragraph
+    named = {p["id"]: p for p in of_kind(records, "person") if p["id"] not in listed}
+    assert named["person:mussolini"]["labels"] == {"en": "Benito Mussolini"}
+    assert named["person:mussolini"]["confidence"] == "low"
+    assert named["person:mussolini"]["citations"][0]["locator"] == {
+        "label": "paragraph",
+        "value": "31",
+    }
+    assert named["person:schulenberg"]["citations"][0]["quote"] == "von Schulenberg"
     life = {
         (a["subject"], a["property"]): a["date"]
         for a in of_kind(records, "attribute")
@@ -180,7 +192,7 @@ def test_against_a_log_reuses_its_entities(
         str(SEED),
         "--out",
         str(out),
-        "--against",
+        "--log",
         str(shipped_log),
         "--source-id",
         "source:second-copy",

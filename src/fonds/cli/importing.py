@@ -134,6 +134,11 @@ def archive_of(log_dir: str) -> Archive | None:
     help="Agent id for rows without a recorded_by cell.",
 )
 @log_option
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="Keep every row, declarations of entities the log holds too (checked on their own).",
+)
 @format_option("text", "json", "github")
 def csv_sheet(
     sheet: Path,
@@ -141,18 +146,21 @@ def csv_sheet(
     out: Path | None,
     recorded_by: str | None,
     log_dir: str,
+    standalone: bool,
     output_format: str,
 ) -> None:
     """Turn a spreadsheet (CSV, one record a row) into a contribution; all rows or nothing.
 
-    Rows are checked like any contribution, against the log in --log when there is one.
+    Rows are fitted to the log in --log when there is one (rows it holds are left out, entities
+    it declares reused) and checked against it like any contribution; --standalone keeps every
+    row and checks them on their own.
     """
-    draft = read_sheet(sheet, kind, recorded_by)
+    log = None if standalone else existing_log(log_dir)
+    draft = read_sheet(sheet, kind, recorded_by, None if log is None else Archive.of_log(log))
     problems = list(draft.problems)
     valid: list[dict[str, object]] = []
     if draft.records:
         rows = list(draft.numbered(str(sheet)))
-        log = existing_log(log_dir)
         if log is not None:
             report = log.validate(rows)
         else:
@@ -167,6 +175,8 @@ def csv_sheet(
         error_line(f"nothing written: {len(problems)} problem(s) in {sheet}")
         sys.exit(1)
     write_output(Draft(tuple(valid)).jsonl(), out)
+    if draft.already_there:
+        error_line(f"{draft.already_there} row(s) of {sheet} are already in the log")
     if out is not None:
         error_line(f"{len(valid)} records written to {out}")
 

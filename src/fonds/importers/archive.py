@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from fonds.importers.draft import Draft
 from fonds.log.base import LogStore
 from fonds.model.canonical import record_hash
 
@@ -47,12 +48,29 @@ _ABOUT = {
 Document = Mapping[str, Any]
 
 
+def _citations(document: Document) -> list[Mapping[str, Any]]:
+    """The citations of a draft record (an unchecked one may hold anything there)."""
+    found = document.get("citations")
+    return [c for c in found if isinstance(c, Mapping)] if isinstance(found, list) else []
+
+
+def _externals(document: Document) -> list[tuple[str, str]]:
+    found = document.get("external_ids")
+    if not isinstance(found, list):
+        return []
+    return [
+        (str(e.get("scheme")), str(e.get("value")))
+        for e in found
+        if isinstance(e, Mapping) and e.get("scheme") and e.get("value")
+    ]
+
+
 def _places(document: Document) -> tuple[Any, ...]:
-    return tuple((c.get("source"), str(c.get("locator"))) for c in document.get("citations") or ())
+    return tuple((str(c.get("source")), str(c.get("locator"))) for c in _citations(document))
 
 
 def _slot(document: Document) -> tuple[Any, ...] | None:
-    kind = document.get("kind")
+    kind = str(document.get("kind"))
     if kind in _ENTITY_KINDS:
         return ("declare", document.get("id"))
     fields = _ABOUT.get(str(kind))
@@ -66,8 +84,8 @@ def _words(document: Document) -> frozenset[tuple[Any, ...]]:
     if document.get("kind") == "passage":
         return frozenset({(str(document.get("locator")), document.get("text"))})
     return frozenset(
-        (c.get("source"), str(c.get("locator")), c.get("quote"))
-        for c in document.get("citations") or ()
+        (str(c.get("source")), str(c.get("locator")), str(c.get("quote")))
+        for c in _citations(document)
     )
 
 
@@ -169,8 +187,8 @@ class Archive:
     def _external(self) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
         for entity_id, (_, document) in self.declarations.items():
-            for external in document.get("external_ids") or ():
-                found.setdefault((str(external["scheme"]), str(external["value"])), entity_id)
+            for external in _externals(document):
+                found.setdefault(external, entity_id)
         return found
 
     def fit(
@@ -178,12 +196,14 @@ class Archive:
         records: Sequence[Document],
         lines: Sequence[int] = (),
         *,
-        agent: str,
         language: str = "en",
+        corrections: bool = True,
     ) -> Fitted:
         """``records`` (a draft in append order) as they go into this archive (see the module's
-        notes); ``lines`` number them by input line and are carried along. Supersessions and
-        name variants are recorded by ``agent``."""
+        notes); ``lines`` number them by input line and are carried along. A supersession or a
+        name variant is recorded by the agent of the record it comes of; a variant's language
+        is the label's, or ``language``. Without ``corrections`` (input a person wrote, each row
+        meant as it stands) only rules 1 and 2 apply."""
         if not self.documents:
             return Fitted(tuple(records), tuple(lines))
         numbered = [(r, lines[i] if i < len(lines) else i + 1) for i, r in enumerate(records)]
@@ -191,12 +211,13 @@ class Archive:
         external = self._external()
         ids: dict[str, str] = {}
         for record, _ in numbered:
-            if record.get("kind") not in _ENTITY_KINDS or record["id"] in declarations:
+            entity = record.get("id")
+            if str(record.get("kind")) not in _ENTITY_KINDS or not isinstance(entity, str):
                 continue
-            for item in record.get("external_ids") or ():
-                match = external.get((str(item["scheme"]), str(item["value"])))
+            for item in _externals(record) if entity not in declarations else ():
+                match = external.get(item)
                 if match is not None:
-                    ids[str(record["id"])] = match
+                    ids[entity] = match
         if ids:
             numbered = [(_renamed(record, ids), line) for record, line in numbered]
         in_slot: dict[tuple[Any, ...], list[tuple[str, Document]]] = defaultdict(list)
@@ -223,16 +244,16 @@ class Archive:
             if key in self.documents or key in seen:
                 already += 1
                 continue
-            kind = record.get("kind")
-            if kind in _ENTITY_KINDS and str(record["id"]) in declarations:
+            kind = str(record.get("kind"))
+            if kind in _ENTITY_KINDS and str(record.get("id")) in declarations:
                 old_key, old = declarations[str(record["id"])]
-                if kind in _NEVER_REDECLARED or not _words(old) & _words(record):
+                if not corrections or kind in _NEVER_REDECLARED or not _words(old) & _words(record):
                     # declared by someone else from other evidence: the draft's facts attach to
                     # it, and a name the log does not know for it is kept as a variant
                     reused.append(str(record["id"]))
                     if kind in _LABELLED:
                         for label in sorted(_labels(record) - _labels(old)):
-                            variant = self._variant(record, label, agent, language)
+                            variant = self._variant(record, label, language)
                             if variant is not None:
                                 keep(variant, line)
                     continue
@@ -240,10 +261,10 @@ class Archive:
                     already += 1  # amended in the log, not changed in the input
                     continue
                 keep(record, line)
-                keep(self._supersede(old_key, record, agent), line)
+                keep(self._supersede(old_key, record), line)
                 superseded += 1
                 continue
-            slot = _slot(record)
+            slot = _slot(record) if corrections else None
             candidates = in_slot.get(slot, []) if slot is not None else []
             if any(_words(old) <= _words(record) for _, old in candidates):
                 already += 1
@@ -251,19 +272,22 @@ class Archive:
             keep(record, line)
             if candidates:
                 old_key, _ = candidates.pop(0)
-                keep(self._supersede(old_key, record, agent), line)
+                keep(self._supersede(old_key, record), line)
                 superseded += 1
         return Fitted(
             tuple(kept), tuple(kept_lines), already, tuple(dict.fromkeys(reused)), superseded
         )
 
+    def fit_draft(self, draft: Draft, language: str = "en", *, corrections: bool = True) -> Draft:
+        """``draft`` fitted to this archive (see :meth:`fit`), its problems kept."""
+        fitted = self.fit(draft.records, draft.lines, language=language, corrections=corrections)
+        return Draft(fitted.records, draft.problems, fitted.lines, fitted.already_there)
+
     @staticmethod
-    def _variant(record: Document, label: str, agent: str, language: str) -> dict[str, Any] | None:
+    def _variant(record: Document, label: str, language: str) -> dict[str, Any] | None:
         """A label as a name variant, cited where the draft read it (None when it cites
         nothing: a variant without a source is not a fact)."""
-        citations = [
-            {k: v for k, v in c.items() if k != "note"} for c in record.get("citations") or ()
-        ]
+        citations = [{k: v for k, v in c.items() if k != "note"} for c in _citations(record)]
         if not citations:
             return None
         return {
@@ -278,23 +302,24 @@ class Archive:
             ),
             "citations": citations,
             "confidence": record.get("confidence") or "medium",
-            "recorded_by": agent,
+            "recorded_by": record.get("recorded_by"),
         }
 
     @staticmethod
-    def _supersede(old: str, record: Document, agent: str) -> dict[str, Any]:
-        where = ", ".join(
-            f"{c['locator']['label']} {c['locator']['value']}"
-            for c in record.get("citations") or ()
-            if c.get("locator")
-        )
+    def _supersede(old: str, record: Document) -> dict[str, Any]:
+        places = [c.get("locator") for c in _citations(record)]
         if record.get("kind") == "passage":
-            where = f"{record['locator']['label']} {record['locator']['value']}"
+            places = [record.get("locator")]
+        where = ", ".join(
+            f"{place.get('label')} {place.get('value')}"
+            for place in places
+            if isinstance(place, Mapping)
+        )
         return {
             "kind": "supersede",
             "schema": 1,
             "target": old,
             "replacement": record_hash(record),
             "reason": f"The source now reads otherwise{f' ({where})' if where else ''}.",
-            "recorded_by": agent,
+            "recorded_by": record.get("recorded_by"),
         }

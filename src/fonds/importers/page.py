@@ -744,10 +744,8 @@ def page_draft(
         archive=archive,
         read_text=read_text,
     )
-    if archive is None:
-        return Draft(tuple(records), page.problems)
-    fitted = archive.fit(records, agent=recorded_by or DEFAULT_AGENT, language=language)
-    return Draft(fitted.records, page.problems, fitted.lines, fitted.already_there)
+    draft = Draft(tuple(records), page.problems)
+    return draft if archive is None else archive.fit_draft(draft, language)
 
 
 def import_page(

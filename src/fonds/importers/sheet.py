@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fonds.importers.archive import Archive
 from fonds.importers.draft import Draft
 from fonds.problems import Problem
 from fonds.schema import bundled_schema
@@ -323,9 +324,13 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, cells
 
 
-def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> Draft:
+def read_sheet(
+    path: Path, kind: str, recorded_by: str | None = None, archive: Archive | None = None
+) -> Draft:
     """Read a CSV sheet of ``kind`` records, each numbered by its spreadsheet row; cells that
-    cannot be read become problems (by row and column)."""
+    cannot be read become problems (by row and column). Given the ``archive`` the rows go into,
+    the draft is fitted to it (:meth:`Archive.fit`, without corrections: each row says what its
+    author means): rows the log holds are left out and entities it declares are reused."""
     name = str(path)
     raw = path.read_bytes()
     try:
@@ -425,4 +430,5 @@ def read_sheet(path: Path, kind: str, recorded_by: str | None = None) -> Draft:
             document["recorded_by"] = recorded_by
         records.append(document)
         numbers.append(row)
-    return Draft(tuple(records), tuple(problems), tuple(numbers))
+    draft = Draft(tuple(records), tuple(problems), tuple(numbers))
+    return draft if archive is None else archive.fit_draft(draft, corrections=False)
