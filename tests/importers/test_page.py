@@ -314,3 +314,163 @@ def test_a_huge_line_is_reported_with_the_limit_and_reading_stays_linear() -> No
     started = time.perf_counter()
     read_page("Title\n\nList of persons\nName Born / Since / At Died\n" + row + "\n")
     assert time.perf_counter() - started < 10
+
+
+# Into an archive: a second page of the site, written for the tests, into the shipped log.
+PACT = PAGES / "pact.txt"
+PACT_SOURCE = "source:molotov-ribbentrop-pact-page"
+PACT_EVENT = "event:molotov-ribbentrop-pact"
+
+
+def import_into(
+    capsys: pytest.CaptureFixture[str], log: Path, page: Path, out: Path
+) -> tuple[list[dict[str, Any]], str]:
+    code, _, err = run_cli(
+        capsys, "import", "page", str(page), "--log", str(log), "--out", str(out)
+    )
+    assert code == 0, err
+    return [orjson.loads(line) for line in out.read_bytes().splitlines()], err
+
+
+def test_a_second_page_goes_into_the_shipped_log_on_the_first_try_and_only_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shipped_log: Path
+) -> None:
+    records, _ = import_into(capsys, shipped_log, PACT, tmp_path / "pact.jsonl")
+    # neither the importer nor a person of the log is declared again; a person only named in
+    # the text is, with less confidence and the paragraph that names him
+    declared = {r["id"] for r in records if "id" in r}
+    assert declared == {
+        PACT_SOURCE,
+        PACT_EVENT,
+        "event:invasion-of-poland",
+        "event:soviet-invasion-of-poland",
+        "person:hilger",
+    }
+    [hilger] = of_kind(records, "person")
+    assert hilger["labels"] == {"en": "Gustav Hilger"} and hilger["confidence"] == "low"
+    assert hilger["citations"][0]["locator"] == {"label": "paragraph", "value": "2"}
+    # the page's event is dated from its text
+    [event] = [r for r in records if r.get("id") == PACT_EVENT]
+    assert event["date"] == "1939-08-23" and event["flags"] == ["inferred-date"]
+    sentence = event["citations"][1]
+    assert sentence["locator"] == {"label": "paragraph", "value": "1"}
+    assert sentence["quote"].startswith("On 23 August 1939, Germany and the Soviet Union signed")
+    # the attributed quotation is a quotation, with its speaker, addressee and occasion
+    [quotation] = of_kind(records, "quotation")
+    assert quotation["speaker"] == "person:stalin"
+    assert quotation["addressees"] == ["person:ribbentrop"]
+    assert quotation["event"] == PACT_EVENT
+    assert quotation["text"].startswith("The Soviet Union takes the new pact very seriously.")
+    # what is new about a known person: a name variant, and this source's life dates
+    schulenburg = [r for r in of_kind(records, "attribute") if r["subject"] == "person:schulenburg"]
+    variants = {r["value"] for r in schulenburg if r["property"] == "name-variant"}
+    assert "Friedrich-Werner Graf von der Schulenburg" in variants
+    born = [r for r in schulenburg if r["property"] == "born"]
+    assert [(r["date"], r["citations"][0]["source"]) for r in born] == [("1875-11-20", PACT_SOURCE)]
+    code, _, err = run_cli(
+        capsys, "append", str(tmp_path / "pact.jsonl"), "--log", str(shipped_log)
+    )
+    assert code == 0, err
+    code, out, err = run_cli(
+        capsys, "person", "person:schulenburg", "--log", str(shipped_log), "--format", "json"
+    )
+    assert code == 0, err
+    assert "Friedrich-Werner Graf von der Schulenburg" in out
+    again, err = import_into(capsys, shipped_log, PACT, tmp_path / "again.jsonl")
+    assert again == []
+    assert f"record(s) read from {PACT} are already in the log" in err
+
+
+def test_a_corrected_page_drafts_supersessions_of_what_changed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shipped_log: Path
+) -> None:
+    from fonds.model.canonical import record_hash
+
+    first, _ = import_into(capsys, shipped_log, PACT, tmp_path / "pact.jsonl")
+    code, _, err = run_cli(
+        capsys, "append", str(tmp_path / "pact.jsonl"), "--log", str(shipped_log)
+    )
+    assert code == 0, err
+    corrected = tmp_path / "pact.txt"
+    text = PACT.read_text(encoding="utf-8")
+    corrected.write_text(
+        text.replace("20.11.1875", "21.11.1875").replace("On 23 August", "On 24 August"),
+        encoding="utf-8",
+    )
+    records, _ = import_into(capsys, shipped_log, corrected, tmp_path / "fix.jsonl")
+    before = {record_hash(r): r for r in first}
+    now = {record_hash(r): r for r in records}
+    changes = [(before[s["target"]], now[s["replacement"]]) for s in of_kind(records, "supersede")]
+    assert sorted(old["kind"] for old, _ in changes) == ["attribute", "event", "passage"]
+    for old, new in changes:
+        if old["kind"] == "attribute":
+            assert (old["date"], new["date"]) == ("1875-11-20", "1875-11-21")
+        if old["kind"] == "event":
+            assert (old["date"], new["date"]) == ("1939-08-23", "1939-08-24")
+        if old["kind"] == "passage":
+            assert new["text"].startswith("On 24 August 1939")
+    assert len(records) == 2 * len(changes)  # nothing else changed
+    code, _, err = run_cli(capsys, "append", str(tmp_path / "fix.jsonl"), "--log", str(shipped_log))
+    assert code == 0, err
+
+
+def test_the_default_log_is_the_one_fonds_opens_and_standalone_ignores_it(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    shipped_log: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FONDS_LOG", str(shipped_log))
+    out = tmp_path / "draft.jsonl"
+    code, _, err = run_cli(capsys, "import", "page", str(PACT), "--out", str(out))
+    assert code == 0, err
+    fitted = {orjson.loads(line).get("id") for line in out.read_bytes().splitlines()}
+    assert "person:molotov" not in fitted and "agent:fonds-page-importer" not in fitted
+    code, _, err = run_cli(capsys, "import", "page", str(PACT), "--out", str(out), "--standalone")
+    assert code == 0, err
+    alone = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    ids = {r.get("id") for r in alone}
+    assert {"person:molotov", "person:schulenburg", "agent:fonds-page-importer"} <= ids
+    code, _, err = run_cli(capsys, "validate", str(out), "--log", str(tmp_path / "no-log"))
+    assert code == 0, err
+
+
+def test_the_prose_of_the_seed_page_yields_its_date_and_attributed_quotations(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    records = import_and_validate(capsys, tmp_path, SEED)
+    [event] = [r for r in records if r.get("id") == "event:german-soviet-axis-talks"]
+    assert event["date"] == "1940-10/1940-11" and event["flags"] == ["inferred-date"]
+    said = {(q["speaker"], q["text"]): q for q in of_kind(records, "quotation")}
+    assert ("person:molotov", "which sea?") in said  # "when Molotov inquired"
+    assert ("person:hitler", "problem of America") in said  # "he stated", after the words
+    # "He further stated ..." leads into the next paragraph; "he" is Ribbentrop, named last
+    business = said[("person:ribbentrop", "done some good business.")]
+    assert [c["locator"]["value"] for c in business["citations"]] == ["9", "10"]
+    unclosed = next(q for (who, text), q in said.items() if text.startswith("After the conquest"))
+    assert unclosed["speaker"] == "person:hitler" and unclosed["addressees"] == ["person:molotov"]
+    assert unclosed["flags"] == ["transcription-fault"]
+    # words in quotation marks that no one is said to say stay in the passage only
+    assert not any(text == "Instruction No. 18" for _, text in said)
+
+
+def test_reading_dates_and_names_from_prose() -> None:
+    from fonds.importers.page_text import mentions, page_date
+
+    dated = page_date([(1, "Nothing is dated here.", "August 23, 1939")])
+    assert dated is not None and (dated.date, dated.paragraph) == ("1939-08-23", 0)
+    dated = page_date([(1, "Not on 31 February 1939. But in March 1939 it was.", None)])
+    assert dated is not None and (dated.date, dated.quote) == (
+        "1939-03",
+        "But in March 1939 it was.",
+    )
+    assert page_date([(1, "No date at all, only 1939.", None)]) is None
+    named = mentions(
+        [(3, "He met the German ambassador Friedrich-Werner von der Schulenburg and Stalin.")]
+    )
+    assert [(m.name, m.quote) for m in named] == [
+        (
+            "Friedrich-Werner von der Schulenburg",
+            "ambassador Friedrich-Werner von der Schulenburg",
+        )
+    ]

@@ -157,3 +157,61 @@ def test_a_cell_too_long_for_a_csv_reader_is_a_problem_of_its_row(
     code, out, err = run_cli(capsys, "import", "csv", str(sheet), "--kind", "person")
     assert (code, out) == (1, "")
     assert f"{sheet}:2:-: a cell is longer than 131,072 characters" in err
+
+
+def test_rows_the_log_holds_are_left_out_and_its_persons_reused(
+    capsys: pytest.CaptureFixture[str], shipped_log: Path, tmp_path: Path
+) -> None:
+    known = tmp_path / "hilger.jsonl"
+    known.write_bytes(
+        orjson.dumps(
+            {
+                "kind": "person",
+                "schema": 1,
+                "id": "person:hilger",
+                "labels": {"en": "Gustav Hilger"},
+                "external_ids": {"wikidata": "Q96011"},
+                "recorded_by": "agent:fonds-editors",
+            }
+        )
+        + b"\n"
+    )
+    assert run_cli(capsys, "append", str(known), "--log", str(shipped_log))[0] == 0
+    sheet = tmp_path / "persons.csv"
+    sheet.write_text(
+        "id,labels.en,external_ids.wikidata,citation1.source,citation1.locator,citation1.quote\n"
+        # a person of the log, by another name: reused, the name kept as a variant
+        "person:molotov,Vyacheslav Mikhailovich Molotov,,source:axis-talks-page,paragraph 1,"
+        "Vyacheslav Molotov\n"
+        # a person of the log under another id, known by the external identifier
+        "person:gustav-hilger,Gustav Hilger,Q96011,,,\n"
+        "person:kleist,Peter Kleist,,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "persons.jsonl"
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", "person", "--out", str(out),
+        "--log", str(shipped_log), "--recorded-by", "agent:fonds-editors",
+    )  # fmt: skip
+    assert code == 0, err
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r.get("id") for r in records if r["kind"] == "person"] == ["person:kleist"]
+    [variant] = [r for r in records if r["kind"] == "attribute"]
+    assert (variant["subject"], variant["property"], variant["value"]) == (
+        "person:molotov",
+        "name-variant",
+        "Vyacheslav Mikhailovich Molotov",
+    )
+    assert run_cli(capsys, "append", str(out), "--log", str(shipped_log))[0] == 0
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", "person", "--out", str(out),
+        "--log", str(shipped_log), "--recorded-by", "agent:fonds-editors",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.read_bytes() == b""  # everything is in the log now
+    code, _, err = run_cli(
+        capsys, "import", "csv", str(sheet), "--kind", "person", "--out", str(out),
+        "--log", str(shipped_log), "--recorded-by", "agent:fonds-editors", "--standalone",
+    )  # fmt: skip
+    # on their own, the rows name an agent and a source that only the log declares
+    assert code == 1 and "2:citation1.source: source:axis-talks-page is not declared" in err

@@ -55,14 +55,11 @@ def _citations(document: Document) -> list[Mapping[str, Any]]:
 
 
 def _externals(document: Document) -> list[tuple[str, str]]:
+    """The ``(scheme, value)`` pairs of a declaration's ``external_ids`` map."""
     found = document.get("external_ids")
-    if not isinstance(found, list):
+    if not isinstance(found, Mapping):
         return []
-    return [
-        (str(e.get("scheme")), str(e.get("value")))
-        for e in found
-        if isinstance(e, Mapping) and e.get("scheme") and e.get("value")
-    ]
+    return [(str(scheme), str(value)) for scheme, value in found.items() if value]
 
 
 def _places(document: Document) -> tuple[Any, ...]:
