@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -474,3 +475,27 @@ def test_reading_dates_and_names_from_prose() -> None:
             "ambassador Friedrich-Werner von der Schulenburg",
         )
     ]
+
+
+def test_the_measure_of_the_importer_in_the_docs_is_what_it_drafts() -> None:
+    import importlib.util
+
+    from fonds.importers.page import import_page
+    from fonds.log.jsonl import JsonlLog
+
+    spec = importlib.util.spec_from_file_location(
+        "measure", ROOT / "data" / "axis-talks" / "measure.py"
+    )
+    assert spec is not None and spec.loader is not None
+    measure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(measure)
+    draft = import_page(SEED, source_id=measure.PAGE_SOURCE, event_id=measure.PAGE_EVENT)
+    shipped = [e.document for e in JsonlLog.open(ROOT / "records").entries()]
+    counts = measure.measure(shipped, draft.records)
+    total, verbatim, same = (sum(counts[c].values()) for c in ("shipped", "verbatim", "fact"))
+    docs = (ROOT / "docs" / "data-set.md").read_text(encoding="utf-8")
+    assert f"| **all** | **{total}** |" in docs
+    # the last row: verbatim before and now, the same fact before and now
+    assert re.search(rf"\| \*\*{verbatim}\*\* \| \*\*\d+\*\* \| \*\*{same}\*\* \|\n", docs)
+    assert f"now it drafts\n{same} ({same * 100 // total}%)" in docs
+    assert counts["fact"]["quotation"] == counts["shipped"]["quotation"] - 2
