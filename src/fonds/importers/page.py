@@ -563,7 +563,11 @@ def _text_records(
             confidence="low",
             note="Named in the page's text, not in its persons table.",
         )
+    said: set[tuple[str, str, int]] = set()
     for quoted in page_text.quotations(paragraphs, names):
+        if (quoted.speaker, quoted.text, quoted.paragraph) in said:
+            continue  # the same words quoted twice in a paragraph are one quotation
+        said.add((quoted.speaker, quoted.text, quoted.paragraph))
         citations = context.cite("paragraph", str(quoted.paragraph), quoted.text)
         if quoted.lead is not None and quoted.lead_paragraph not in (None, quoted.paragraph):
             # the words that give the quotation its speaker stand in the paragraph before

@@ -178,6 +178,8 @@ class _Words:
                     index = last
                     break
             index += 1
+        self.starts = sorted(self.named)  # names do not overlap: their ends sort alike
+        self.ends = [self.named[first][0] for first in self.starts]
 
     def joined(self, first: int, last: int) -> bool:
         """Whether words ``first`` to ``last`` stand apart by spaces only."""
@@ -196,8 +198,9 @@ class _Words:
 
     def last_named(self, before: int) -> str | None:
         """The person named last before word ``before``."""
-        found = [(first, person) for first, (last, person) in self.named.items() if last < before]
-        return max(found)[1] if found else None
+        ends = self.ends
+        at = bisect.bisect_left(ends, before)
+        return self.named[self.starts[at - 1]][1] if at else None
 
 
 def mentions(paragraphs: Sequence[tuple[int, str]]) -> list[Mention]:
