@@ -499,3 +499,19 @@ def test_the_measure_of_the_importer_in_the_docs_is_what_it_drafts() -> None:
     assert re.search(rf"\| \*\*{verbatim}\*\* \| \*\*\d+\*\* \| \*\*{same}\*\* \|\n", docs)
     assert f"now it drafts\n{same} ({same * 100 // total}%)" in docs
     assert counts["fact"]["quotation"] == counts["shipped"]["quotation"] - 2
+
+
+def test_the_seed_page_into_the_shipped_log_drafts_nothing_new(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shipped_log: Path
+) -> None:
+    # the log holds the page's drafts as the editors amended them, and the editors' own records
+    # of what the prose says: the misspelt "von Schulenberg" is a name variant of a person there,
+    # and every quotation the prose attributes is there with its speaker and words
+    out = tmp_path / "seed.jsonl"
+    code, _, err = run_cli(
+        capsys, "import", "page", str(SEED), "--log", str(shipped_log), "--out", str(out),
+        "--source-id", "source:axis-talks-page", "--event-id", "event:axis-talks-1940",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.read_bytes() == b""
+    assert "are already in the log" in err

@@ -12,7 +12,8 @@ the log it will be appended to:
 3. A record standing in the log that says something from the same place of the same source
    (the same kind, the same entities, the same citation locators) but rests on other words
    than the draft's is what a corrected input changed: the draft supersedes it. When the log's
-   record rests on words the draft still reads (an editor amended it), the log's record stands.
+   record rests on words the draft still reads (an editor amended it), the log's record stands;
+   so does a quotation the log has with the same speaker and words from the same source.
 
 Nothing else is matched: two differently spelt ids are two entities until someone says they
 are the same.
@@ -84,6 +85,14 @@ def _words(document: Document) -> frozenset[tuple[Any, ...]]:
         (str(c.get("source")), str(c.get("locator")), str(c.get("quote")))
         for c in _citations(document)
     )
+
+
+def _said(document: Document) -> set[tuple[str, str, str]]:
+    """A quotation's speaker and words with each source it cites."""
+    if document.get("kind") != "quotation":
+        return set()
+    speaker, text = str(document.get("speaker")), str(document.get("text"))
+    return {(speaker, text, str(c.get("source"))) for c in _citations(document)}
 
 
 def _labels(document: Document) -> set[str]:
@@ -223,6 +232,7 @@ class Archive:
             slot = _slot(document)
             if slot is not None:
                 in_slot[slot].append((key, document))
+        said = {quoted for key in self.standing for quoted in _said(self.documents[key])}
         kept: list[Document] = []
         kept_lines: list[int] = []
         seen: set[str] = set()
@@ -260,6 +270,9 @@ class Archive:
                 keep(record, line)
                 keep(self._supersede(old_key, record), line)
                 superseded += 1
+                continue
+            if corrections and said.intersection(_said(record)):
+                already += 1  # the log has these words from this source in this mouth
                 continue
             slot = _slot(record) if corrections else None
             candidates = in_slot.get(slot, []) if slot is not None else []
