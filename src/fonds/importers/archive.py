@@ -30,10 +30,11 @@ import attrs
 from fonds.importers.draft import Draft
 from fonds.log.base import LogStore
 from fonds.model.canonical import record_hash
+from fonds.model.kinds import KINDS
 
 __all__ = ["Archive", "Fitted"]
 
-_ENTITY_KINDS = frozenset({"person", "place", "event", "source", "agent"})
+_ENTITY_KINDS = frozenset(KINDS.entity_kinds)
 _NEVER_REDECLARED = frozenset({"source", "agent"})
 _LABELLED = frozenset({"person", "place", "event"})
 # the fields that say what an assertion is about: two records alike in these and in the places
