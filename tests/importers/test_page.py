@@ -515,3 +515,17 @@ def test_the_seed_page_into_the_shipped_log_drafts_nothing_new(
     assert code == 0, err
     assert out.read_bytes() == b""
     assert "are already in the log" in err
+
+
+def test_a_ruler_named_in_the_prose_is_known_by_name_and_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = tmp_path / "crown.txt"
+    text = PACT.read_text(encoding="utf-8").replace(
+        "The treaty came with",
+        "In London, King George VI was told of it the next morning. The treaty came with",
+    )
+    page.write_text(text, encoding="utf-8")
+    records = import_and_validate(capsys, tmp_path, page)
+    ids = {r["id"] for r in of_kind(records, "person")}
+    assert "person:george-vi" in ids and "person:vi" not in ids

@@ -357,8 +357,14 @@ def _slug(text: str) -> str:
     return slugify(text, max_length=60, word_boundary=True)
 
 
+_REGNAL = re.compile(r"^[IVX]+$")
+
+
 def _family_slug(name: str) -> str:
     words = [w for w in name.split() if w.lower() not in _PARTICLES]
+    if len(words) > 1 and _REGNAL.match(words[-1]):
+        # "George VI" is known by the name and its number together, not by the number
+        return slugify(" ".join(words[-2:]), max_length=60)
     return slugify(words[-1] if words else name, max_length=60) or "unnamed"
 
 
