@@ -70,9 +70,10 @@ def test_conflict_supersession_and_near_duplicate_are_all_reported(
         "in"
     ].startswith("entry ")
     assert correction["with"]["date"] == "1890-03-06" and correction["with"]["in"] == "contribution"
-    [pair] = result["near_duplicates"]
-    assert (pair["new"], pair["existing"]) == ("person:molotov-vm", "person:molotov")
-    assert any("same died 1986-11-08" in reason for reason in pair["reasons"])
+    [pair] = result["same_as"]
+    assert (pair["incoming"], pair["existing"]) == ("person:molotov-vm", "person:molotov")
+    assert "same death date 1986-11-08 in both" in pair["reason"]
+    assert pair["evidence"]["names"]["how"] == "fuzzy" and pair["confidence"] == "medium"
     assert [e["id"] for e in result["new_entities"]] == ["source:bse-1974", "person:molotov-vm"]
     weak = result["weakly_supported"]
     assert [w["summary"] for w in weak] == ["Viacheslav Molotov — died"]
@@ -82,9 +83,10 @@ def test_conflict_supersession_and_near_duplicate_are_all_reported(
     )
     assert code == 0
     assert (
-        "### Conflicts it would open (1)" in markdown and "### Probable duplicates (1)" in markdown
+        "### Conflicts it would open (1)" in markdown
+        and "### Who is who: the log's entities these may be (1)" in markdown
     )
-    assert "`person:molotov-vm` and `person:molotov`" in markdown
+    assert "(`person:molotov-vm`) same as Vyacheslav Molotov (`person:molotov`)? medium" in markdown
     assert (shipped_log / "log.jsonl").read_bytes() == before  # nothing appended
 
 

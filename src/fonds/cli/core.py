@@ -9,7 +9,17 @@ from pathlib import Path
 import click
 import orjson
 
-from fonds.cli.common import F, emit, error_line, existing_log, format_option, log_option, open_log
+from fonds.cli.common import (
+    F,
+    emit,
+    error_line,
+    existing_log,
+    format_option,
+    log_option,
+    open_log,
+    write_output,
+)
+from fonds.importers.draft import Draft
 from fonds.log import init_log
 from fonds.log.jsonl import LOG_FILE
 from fonds.model.vocabulary import default_vocabulary
@@ -202,11 +212,19 @@ def verify(log_dir: str, output_format: str, deep: bool, checkpoints: tuple[Path
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @log_option
 @format_option("text", "md", "json")
+@click.option(
+    "--same-as-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Write the drafted same-as records here (JSON Lines), to edit and append.",
+)
 @limits_options
 def review(
     paths: tuple[Path, ...],
     log_dir: str,
     output_format: str,
+    same_as_out: Path | None,
     max_line_bytes: int,
     max_depth: int,
     max_records: int,
@@ -214,14 +232,19 @@ def review(
     """What appending these records would do, for the maintainer who decides; appends nothing.
 
     New entities and facts, conflicts with the log (side by side), corrections and what they
-    replace, facts resting only on weak sources, and probable duplicates. Exit 1 when the
-    contribution is invalid.
+    replace, facts resting only on weak sources, and who is who: for each new person, place
+    or agent, the log's entities it may be, with the evidence (names across scripts, life
+    dates, external ids) and a drafted same-as record. Exit 1 when the contribution is invalid.
     """
     from fonds.review import render
     from fonds.review import review as review_contribution
 
     del max_line_bytes, max_depth, max_records  # the log's limits apply, as on append
     result = review_contribution(open_log(log_dir), _lines(_expand(paths)))
+    if same_as_out is not None:
+        drafts = Draft(tuple(p["record"] for p in result["same_as"]))
+        write_output(drafts.jsonl(), same_as_out, "--same-as-out")
+        error_line(f"{len(drafts.records)} drafted same-as records written to {same_as_out}")
     if output_format == "json":
         emit(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
     else:
