@@ -271,10 +271,13 @@ def render(result: Mapping[str, Any], markdown: bool) -> str:
     for proposal in result["same_as"]:
         incoming = f"{w.text(proposal['incoming_label'])} ({w.code(proposal['incoming'])})"
         existing = f"{w.text(proposal['existing_label'])} ({w.code(proposal['existing'])})"
-        sources = w.text(_sources_text({"sources": proposal["record"]["citations"]}))
+        cited = proposal["record"]["citations"]
         w.lines.append(f"- {incoming} same as {existing}? {proposal['confidence']}")
         w.lines.append(f"  - {w.text(proposal['reason'])}")
-        w.lines.append(f"  - evidence from: {sources}")
+        if cited:
+            w.lines.append(f"  - evidence from: {w.text(_sources_text({'sources': cited}))}")
+        else:
+            w.lines.append("  - no source cites this evidence: add one to the draft to append it")
     for pair in result["same_as_ruled_out"]:
         incoming, existing = w.code(pair["incoming"]), w.code(pair["existing"])
         w.lines.append(f"- ruled out: {incoming} and {existing}: {w.text(pair['reason'])}")
