@@ -341,9 +341,7 @@ def _candidates(incoming: _Profile, pool: Mapping[str, _Profile]) -> list[str]:
                 name.family, families, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, limit=None
             ):
                 found.add(names[index][0])
-        found.update(
-            entity_id for entity_id, n in names if _folded(n.text) == _folded(name.text)
-        )
+        found.update(entity_id for entity_id, n in names if _folded(n.text) == _folded(name.text))
     for scheme, value in incoming.external_ids.items():
         found.update(i for i, p in pool.items() if p.external_ids.get(scheme) == value)
     return sorted(found)
@@ -408,9 +406,7 @@ def propose_same_as(
                 continue
             citations = _citations(_evidence_records(profile, other, names, dates))
             if not citations:  # no evidence cites a source: what the two rest on at all
-                citations = _citations(
-                    [*about.get(profile.id, ()), *_log_records(query, other.id)]
-                )
+                citations = _citations([*about.get(profile.id, ()), *_log_records(query, other.id)])
             item["confidence"] = confidence
             item["record"] = _draft(profile, other, confidence, item["reason"], citations)
             found.append(item)

@@ -94,15 +94,72 @@ def print_problems(problems: Sequence[Problem], output_format: str) -> None:
             error_line(str(problem))
 
 
+def _agent_record(agent_id: str, name: str, agent_type: str) -> bytes:
+    """The declaration of the archive's recording agent, checked before anything is created."""
+    document = {
+        "kind": "agent",
+        "schema": 1,
+        "id": agent_id,
+        "labels": {"en": name},
+        "agent_type": agent_type,
+        "recorded_by": agent_id,
+    }
+    line = orjson.dumps(document)
+    report = validate_lines([("--agent", 1, line)], default_vocabulary(), None)
+    if report.problems:
+        problem = report.problems[0]
+        option = {"/labels/en": "--name", "/agent_type": "--agent-type"}.get(
+            problem.pointer, "--agent"
+        )
+        hint = f" (did you mean {problem.suggestion!r}?)" if problem.suggestion else ""
+        raise UsageError(f"{option}: {problem.message}{hint}")
+    return line
+
+
 @click.command()
 @click.argument("directory", metavar="LOCATION", default="records")
-def init(directory: str) -> None:
+@click.option(
+    "--agent",
+    "agent_id",
+    default=None,
+    metavar="ID",
+    help="Who will record facts (agent:jdoe), declared as the log's first record;"
+    " asked for at a terminal.",
+)
+@click.option("--name", default=None, help="The agent's name (default: the id's own words).")
+@click.option(
+    "--agent-type",
+    default="person",
+    show_default=True,
+    help="person, organization or software.",
+)
+def init(directory: str, agent_id: str | None, name: str | None, agent_type: str) -> None:
     """Create an empty log (with the default vocabulary) at LOCATION: a folder, or a
-    postgresql:// URL of a database (see docs/postgresql.md)."""
+    postgresql:// URL of a database (see docs/postgresql.md), and declare the agent who will
+    record facts in it."""
     if Path(directory).exists() and not Path(directory).is_dir():
         raise UsageError(f"{directory}: not a folder")
+    if agent_id is None and sys.stdin.isatty():
+        agent_id = (
+            click.prompt(
+                "Who records the facts? An agent id, e.g. agent:jdoe (empty: none)",
+                default="",
+                show_default=False,
+            ).strip()
+            or None
+        )
+        if agent_id is not None and name is None:
+            name = click.prompt("Your name", default=agent_id.partition(":")[2]).strip()
+    record = None
+    if agent_id is not None:
+        record = _agent_record(agent_id, name or agent_id.partition(":")[2], agent_type)
     log = init_log(directory)
-    emit(f"created an empty log in {log.location}")
+    if record is None:
+        emit(f"created an empty log in {log.location}")
+        error_line("no recording agent declared: give --agent ID --name NAME to declare one")
+        return
+    log.append_lines([("--agent", 1, record)])
+    emit(f"created a log in {log.location}, recorded by {agent_id} (entry 1 declares it)")
 
 
 @click.command()
