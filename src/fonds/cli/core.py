@@ -152,7 +152,8 @@ def init(directory: str, agent_id: str | None, name: str | None, agent_type: str
             name = click.prompt("Your name", default=agent_id.partition(":")[2]).strip()
     record = None
     if agent_id is not None:
-        record = _agent_record(agent_id, name or agent_id.partition(":")[2], agent_type)
+        words = name if name is not None else agent_id.partition(":")[2]
+        record = _agent_record(agent_id, words, agent_type)
     log = init_log(directory)
     if record is None:
         emit(f"created an empty log in {log.location}")
