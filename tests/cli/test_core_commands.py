@@ -217,7 +217,8 @@ def test_init_declares_the_recording_agent_as_the_first_record(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     records = tmp_path / "records"
-    code, out, err = run(capsys, "init", str(records), "--agent", "agent:jdoe", "--name", "Jane Doe")
+    agent = ["--agent", "agent:jdoe", "--name", "Jane Doe"]
+    code, out, err = run(capsys, "init", str(records), *agent)
     assert code == 0, err
     assert "recorded by agent:jdoe" in out
     [line] = (records / "log.jsonl").read_bytes().splitlines()
