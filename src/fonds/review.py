@@ -271,7 +271,9 @@ def render(result: Mapping[str, Any], markdown: bool) -> str:
     for proposal in result["same_as"]:
         incoming = f"{w.text(proposal['incoming_label'])} ({w.code(proposal['incoming'])})"
         existing = f"{w.text(proposal['existing_label'])} ({w.code(proposal['existing'])})"
-        cited = proposal["record"]["citations"]
+        # one mention per place cited: two quotes from one row are one place to look
+        places = {(c["source"], str(c.get("locator"))): c for c in proposal["record"]["citations"]}
+        cited = list(places.values())
         w.lines.append(f"- {incoming} same as {existing}? {proposal['confidence']}")
         w.lines.append(f"  - {w.text(proposal['reason'])}")
         if cited:
