@@ -37,11 +37,15 @@ from fonds.model.dates import DateError, parse_date
 from fonds.model.kinds import KINDS, Kind
 from fonds.views.queries import Query
 
-__all__ = ["NAME_THRESHOLD", "SAME_AS", "propose_same_as"]
+__all__ = ["MOST_PROPOSALS", "MOST_RULED_OUT", "NAME_THRESHOLD", "SAME_AS", "propose_same_as"]
 
 SAME_AS = "same-as"
 #: The least name similarity (0-100) that makes two entities a candidate pair.
 NAME_THRESHOLD = 85.0
+#: How many proposals, and how many ruled-out pairs, are kept for one incoming entity (a common
+#: name meets many namesakes in a large log).
+MOST_PROPOSALS = 5
+MOST_RULED_OUT = 3
 _LIFE_DATES = {"born": "birth date", "died": "death date"}
 # words of a name that say nothing about who it is: particles, titles of nobility
 _PARTICLES = frozenset(
@@ -61,22 +65,23 @@ def _latin(text: str) -> str:
     return _NOT_A_LETTER.sub(" ", anyascii(text).lower()).strip()
 
 
-def _family(latin: str) -> str:
-    words = [w for w in latin.split() if w not in _PARTICLES and len(w) > 1]
-    return words[-1] if words else ""
-
-
 @attrs.frozen
 class _Name:
     text: str
+    folded: str
     latin: str
     family: str
+    bare: bool  # a family name alone, with no given name
+    words: frozenset[str]  # the words that say who it is (no particles, no initials)
     record: Mapping[str, Any] | None  # the name-variant attribute, when it came from one
 
 
 def _name(text: str, record: Mapping[str, Any] | None = None) -> _Name:
     latin = _latin(text)
-    return _Name(text, latin, _family(latin), record)
+    significant = [w for w in latin.split() if w not in _PARTICLES and len(w) > 1]
+    family = significant[-1] if significant else ""
+    words = frozenset(significant)
+    return _Name(text, _folded(text), latin, family, len(significant) == 1, words, record)
 
 
 @attrs.define
@@ -159,21 +164,33 @@ class _NameMatch:
 _HOW_RANK = {"exact": 3, "transliterated": 2, "fuzzy": 1, "family-name": 0}
 
 
+def _family_in(one: _Name, other: _Name) -> bool:
+    """Whether either name's family name is (nearly) one of the other's words, in any order:
+    names alike but for the family (Olga Petrova, Olga Petrenko) are not one person's."""
+    return any(
+        fuzz.ratio(a.family, word) >= NAME_THRESHOLD
+        for a, b in ((one, other), (other, one))
+        for word in b.words
+    )
+
+
 def _match(incoming: _Name, existing: _Name) -> _NameMatch | None:
-    if _folded(incoming.text) == _folded(existing.text):
+    if incoming.folded == existing.folded:
         return _NameMatch("exact", 100.0, incoming, existing)
     if not incoming.latin or not existing.latin:
         return None
     if incoming.latin == existing.latin:
         return _NameMatch("transliterated", 100.0, incoming, existing)
     score = fuzz.token_sort_ratio(incoming.latin, existing.latin)
-    words_a, words_b = set(incoming.latin.split()), set(existing.latin.split())
-    if (words_a & words_b) - _PARTICLES:
-        # one name holds the other's significant words (Molotov / Vyacheslav Molotov)
+    if incoming.family and incoming.family == existing.family:
+        # one name may hold the other's words (Molotov / Vyacheslav Molotov), when it is the
+        # family name they share: Olga is not Olga Petrova
         score = max(score, fuzz.token_set_ratio(incoming.latin, existing.latin))
-    if score >= NAME_THRESHOLD:
+    if score >= NAME_THRESHOLD and _family_in(incoming, existing):
         return _NameMatch("fuzzy", score, incoming, existing)
-    if incoming.family and existing.family:
+    if incoming.family and existing.family and (incoming.bare or existing.bare):
+        # a surname alone (von Schulenberg) may be anyone of that family, but no one of
+        # another given name: Olga Petrova is not Marta Petrova
         family = fuzz.ratio(incoming.family, existing.family)
         if family >= NAME_THRESHOLD:
             return _NameMatch("family-name", family, incoming, existing)
@@ -300,6 +317,10 @@ def _evidence_records(
     return records
 
 
+def _first_cited(records: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    return next((r for r in records if r.get("citations")), None)
+
+
 def _log_records(query: Query, entity_id: str) -> list[Mapping[str, Any]]:
     return [
         query.document(seq)
@@ -324,27 +345,52 @@ def _draft(
     }
 
 
-def _candidates(incoming: _Profile, pool: Mapping[str, _Profile]) -> list[str]:
-    """Ids in ``pool`` worth judging: some name close enough, or an equal external id. The
-    fast scorers only narrow the pool; :func:`_match` judges each pair."""
-    names = [(entity_id, name) for entity_id, p in pool.items() for name in p.names]
-    latins = [name.latin for _, name in names]
-    families = [name.family for _, name in names]
-    found: set[str] = set()
-    for name in incoming.names:
-        for _, _, index in process.extract(
-            name.latin, latins, scorer=fuzz.token_set_ratio, score_cutoff=70, limit=None
-        ):
-            found.add(names[index][0])
-        if name.family:
+@attrs.frozen
+class _Pool:
+    """The log's entities of one kind, with their names laid out for the fast scorers."""
+
+    profiles: Mapping[str, _Profile]
+    owners: list[str]
+    latins: list[str]
+    families: list[str]  # every name's family name
+    bare_families: list[str]  # the family name of a surname alone, else ""
+    folded: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, profiles: Mapping[str, _Profile]) -> _Pool:
+        owners, latins, families, bare = [], [], [], []
+        folded: dict[str, set[str]] = {}
+        for entity_id, profile in profiles.items():
+            for name in profile.names:
+                owners.append(entity_id)
+                latins.append(name.latin)
+                families.append(name.family)
+                bare.append(name.family if name.bare else "")
+                folded.setdefault(name.folded, set()).add(entity_id)
+        return cls(profiles, owners, latins, families, bare, folded)
+
+    def candidates(self, incoming: _Profile) -> list[str]:
+        """Ids worth judging: some name close enough, or an equal external id. The fast
+        scorers only narrow the pool; :func:`_match` judges each pair."""
+        found: set[str] = set()
+        for name in incoming.names:
             for _, _, index in process.extract(
-                name.family, families, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, limit=None
-            ):
-                found.add(names[index][0])
-        found.update(entity_id for entity_id, n in names if _folded(n.text) == _folded(name.text))
-    for scheme, value in incoming.external_ids.items():
-        found.update(i for i, p in pool.items() if p.external_ids.get(scheme) == value)
-    return sorted(found)
+                # token_set_ratio is never below the scores _match takes
+                name.latin, self.latins, scorer=fuzz.token_set_ratio,
+                score_cutoff=NAME_THRESHOLD, limit=None,
+            ):  # fmt: skip
+                found.add(self.owners[index])
+            if name.family:  # as _match: family names count when one is a surname alone
+                families = self.families if name.bare else self.bare_families
+                for _, _, index in process.extract(
+                    name.family, families, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD,
+                    limit=None,
+                ):  # fmt: skip
+                    found.add(self.owners[index])
+            found.update(self.folded.get(name.folded, ()))
+        for scheme, value in incoming.external_ids.items():
+            found.update(i for i, p in self.profiles.items() if p.external_ids.get(scheme) == value)
+        return sorted(found)
 
 
 _RANK = {"speculative": 0, "low": 1, "medium": 2, "high": 3, "certain": 4}
@@ -352,10 +398,12 @@ _RANK = {"speculative": 0, "low": 1, "medium": 2, "high": 3, "certain": 4}
 
 def propose_same_as(
     query: Query, contributed: Sequence[Mapping[str, Any]], known: Iterable[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """For each entity ``contributed`` newly declares, the log's entities it may be:
-    ``(proposals, ruled_out)``, each item with its evidence; a proposal also carries the
-    drafted same-as record (``record``)."""
+    ``(proposals, ruled_out, left_out)``, each item with its evidence; a proposal also carries
+    the drafted same-as record (``record``). Of each entity's candidates only the
+    :data:`MOST_PROPOSALS` likeliest and the :data:`MOST_RULED_OUT` closest ruled out are
+    kept; ``left_out`` counts the others."""
     known = frozenset(known)
     incoming: dict[str, _Profile] = {}
     for document in contributed:
@@ -365,7 +413,7 @@ def propose_same_as(
             label = labels.get("en") or next(iter(labels.values()), document["id"])
             incoming[document["id"]] = _profile(document, label)
     if not incoming:
-        return [], []
+        return [], [], 0
     for document in contributed:
         if document["kind"] == "attribute":
             _add_attribute(incoming, document)
@@ -376,11 +424,17 @@ def propose_same_as(
     existing = _log_profiles(query, {p.kind for p in incoming.values()})
     proposals: list[dict[str, Any]] = []
     ruled_out: list[dict[str, Any]] = []
+    pools = {
+        kind: _Pool.of({i: p for i, p in existing.items() if p.kind == kind})
+        for kind in {p.kind for p in incoming.values()}
+    }
+    left_out = 0
     for profile in incoming.values():
-        pool = {i: p for i, p in existing.items() if p.kind == profile.kind}
+        pool = pools[profile.kind]
         found = []
-        for other_id in _candidates(profile, pool):
-            other = pool[other_id]
+        excluded = []
+        for other_id in pool.candidates(profile):
+            other = pool.profiles[other_id]
             names = _best_match(profile, other)
             ids = _identifiers(profile, other)
             if names is None and not any(item["equal"] for item in ids):
@@ -402,16 +456,23 @@ def propose_same_as(
                 "reason": "; ".join(reasons),
             }
             if confidence is None:
-                ruled_out.append(item)
+                excluded.append(item)
                 continue
             citations = _citations(_evidence_records(profile, other, names, dates))
-            if not citations:  # no evidence cites a source: what the two rest on at all
-                citations = _citations([*about.get(profile.id, ()), *_log_records(query, other.id)])
+            if not citations:  # no evidence cites a source: the first each is cited in
+                firsts = [about.get(profile.id, ()), _log_records(query, other.id)]
+                citations = _citations(_first_cited(records) for records in firsts)
             item["confidence"] = confidence
             item["record"] = _draft(profile, other, confidence, item["reason"], citations)
             found.append(item)
-        found.sort(
-            key=lambda p: (-_RANK[p["confidence"]], -(p["evidence"]["names"] or {}).get("score", 0))
-        )
-        proposals.extend(found)
-    return proposals, ruled_out
+        found.sort(key=lambda p: (-_RANK[p["confidence"]], -_strength(p)))
+        excluded.sort(key=lambda p: -_strength(p))
+        proposals.extend(found[:MOST_PROPOSALS])
+        ruled_out.extend(excluded[:MOST_RULED_OUT])
+        left_out += max(0, len(found) - MOST_PROPOSALS) + max(0, len(excluded) - MOST_RULED_OUT)
+    return proposals, ruled_out, left_out
+
+
+def _strength(item: Mapping[str, Any]) -> float:
+    names = item["evidence"]["names"]
+    return _HOW_RANK[names["how"]] * 1000 + names["score"] if names else 10_000.0

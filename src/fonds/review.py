@@ -172,7 +172,7 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
                 {**_fact(query, new, document), "source_flags": sorted(set().union(*standings))}
             )
 
-    same_as, ruled_out = propose_same_as(query, documents, known)
+    same_as, ruled_out, left_out = propose_same_as(query, documents, known)
     return {
         "valid": report.ok,
         "problems": [p.to_json() for p in report.problems],
@@ -184,6 +184,7 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
         "weakly_supported": weak,
         "same_as": same_as,
         "same_as_ruled_out": ruled_out,
+        "same_as_left_out": left_out,
         "same_as_in_vocabulary": log.vocabulary.knows("predicates", SAME_AS),
     }
 
@@ -283,6 +284,8 @@ def render(result: Mapping[str, Any], markdown: bool) -> str:
     for pair in result["same_as_ruled_out"]:
         incoming, existing = w.code(pair["incoming"]), w.code(pair["existing"])
         w.lines.append(f"- ruled out: {incoming} and {existing}: {w.text(pair['reason'])}")
+    if result["same_as_left_out"]:
+        w.lines.append(f"- {result['same_as_left_out']} weaker candidates left out")
     if result["same_as"] and not result["same_as_in_vocabulary"]:
         w.lines.append(
             f"- the log's vocabulary has no predicate '{SAME_AS}': add it to its predicates"

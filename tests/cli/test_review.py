@@ -216,3 +216,37 @@ def test_an_equal_wikidata_id_is_decisive_and_a_different_one_rules_the_pair_out
     assert result["same_as_in_vocabulary"] is True
     text = run_cli(capsys, "review", str(path), *log)[1]
     assert "no source cites this evidence: add one to the draft to append it" in text
+
+
+def test_names_alike_but_for_the_given_or_the_family_name_are_not_proposed(
+    capsys: pytest.CaptureFixture[str], empty_log: Path, tmp_path: Path
+) -> None:
+    from tests.helpers import basics, person
+
+    log = ["--log", str(empty_log)]
+    namesakes = [person(f"person:ivan-petrov-{n}", "Ivan Petrov") for n in range(7)]
+    existing = [person("person:marta", "Marta Petrova"), person("person:olga", "Olga Petrenko")]
+    first = write_jsonl(tmp_path / "first.jsonl", [*basics()[:2], *existing, *namesakes])
+    assert run_cli(capsys, "append", str(first), *log)[0] == 0
+    incoming = [
+        person("person:olga-petrova", "Olga Petrova"),  # Marta's family, Olga's given name
+        person("person:petrova", "Petrova"),  # a surname alone: any Petrova
+        person("person:ivan", "Иван Петров"),  # seven namesakes in the log
+    ]
+    path = write_jsonl(tmp_path / "c.jsonl", incoming)
+    code, out, err = run_cli(capsys, "review", str(path), *log, "--format", "json")
+    assert code == 0, err
+    result = orjson.loads(out)
+    pairs = [(p["incoming"], p["existing"]) for p in result["same_as"]]
+    assert not [pair for pair in pairs if pair[0] == "person:olga-petrova"]
+    assert ("person:petrova", "person:marta") in pairs
+    surname = [p for p in result["same_as"] if p["incoming"] == "person:petrova"]
+    # Petrova within Marta Petrova first; then Petrov, a family name one letter off
+    assert [p["evidence"]["names"]["how"] for p in surname] == ["fuzzy"] + ["family-name"] * 4
+    assert surname[0]["existing"] == "person:marta"
+    ivans = [p for p in result["same_as"] if p["incoming"] == "person:ivan"]
+    # five of seven namesakes for Ivan, five of eight candidates for Petrova
+    assert len(ivans) == 5 and result["same_as_left_out"] == 2 + 3
+    assert {p["evidence"]["names"]["how"] for p in ivans} == {"transliterated"}
+    text = run_cli(capsys, "review", str(path), *log)[1]
+    assert "- 5 weaker candidates left out" in text
