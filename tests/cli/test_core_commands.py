@@ -278,3 +278,16 @@ def test_init_at_a_terminal_asks_who_records(tmp_path: Path) -> None:
     [line] = (tmp_path / "records" / "log.jsonl").read_bytes().splitlines()
     record = orjson.loads(line)["record"]
     assert (record["id"], record["labels"]) == ("agent:jdoe", {"en": "Jane Doe"})
+
+
+def test_init_on_a_server_declares_the_agent_there_too(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fonds.log import open_log
+
+    agent = ["--agent", "agent:archive", "--name", "Archive", "--agent-type", "organization"]
+    code, out, err = run(capsys, "init", postgres_url, *agent)
+    assert code == 0 and "recorded by agent:archive" in out, err
+    [entry] = open_log(postgres_url).entries()
+    assert entry.document["id"] == "agent:archive"
+    assert entry.document["agent_type"] == "organization"
