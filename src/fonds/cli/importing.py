@@ -186,11 +186,14 @@ def csv_template(kind: str, out: Path | None, recorded_by: str | None, log_dir: 
     log = existing_log(log_dir)
     if log is not None:
         query = Views(log).at()
-        known = sorted(query.known_ids(), key=lambda i: query.declaration(i) or 0)
+        declared = sorted(
+            (seq, entity_id)
+            for entity_id in query.known_ids()
+            if (seq := query.declaration(entity_id)) is not None
+        )
+        known = [entity_id for _, entity_id in declared]
         if recorded_by is None:
-            agents = [
-                query.document(query.declaration(i) or 0) for i in known if i.startswith("agent:")
-            ]
+            agents = [query.document(seq) for seq, i in declared if KINDS.kind_of_id(i) == "agent"]
             recorded_by = recording_agent(agents)
     elif recorded_by is None:
         recorded_by = "agent:fonds-editors"  # the agent of the data fonds ships
