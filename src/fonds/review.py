@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
-
-import attrs
-from slugify import slugify
 
 from fonds.log.base import LogStore
 from fonds.model.kinds import KINDS, Kind
 from fonds.problems import Problem
+from fonds.resolution import SAME_AS, propose_same_as
 from fonds.validate import ValidatedRecord
 from fonds.views import Views
 from fonds.views.citations import citations, sources_text
@@ -52,12 +49,6 @@ def _is_fact(kind: Kind) -> bool:
     return not kind.entity and not kind.correction and kind.citations is not None
 
 
-def _compared_by_name(kind: Kind) -> bool:
-    """Entities whose new ones are compared by name with those the log has: named ones
-    without a date of their own (events of the same name differ by their date)."""
-    return kind.entity and "labels" in attrs.fields_dict(kind.cls) and kind.timeline_date is None
-
-
 def _fact(
     query: Query, new: Mapping[str, Mapping[str, Any]], document: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -80,85 +71,6 @@ def _source_standing(
     if declared.get("publication_status") == "unpublished":
         standing.add("unpublished")
     return standing
-
-
-def _name_key(text: str) -> str:
-    return slugify(text, separator=" ")
-
-
-def _near_duplicates(
-    query: Query, contributed: Sequence[Mapping[str, Any]], known: Iterable[str]
-) -> list[dict[str, Any]]:
-    """New persons and places that are probably ones the log (or the batch) already has."""
-    found: list[dict[str, Any]] = []
-    existing: dict[str, list[tuple[str, str]]] = {}
-    for entity_id in known:
-        kind = KINDS.kind_of_id(entity_id)
-        if kind is not None and _compared_by_name(KINDS[kind]):
-            seq = query.declaration(entity_id)
-            if seq is not None:
-                labels = query.document(seq).get("labels", {})
-                existing.setdefault(kind, []).extend(
-                    (entity_id, _name_key(text)) for text in labels.values()
-                )
-    life = _life_dates(query, contributed)
-    seen: set[tuple[str, str]] = set()
-    for document in contributed:
-        if not _compared_by_name(KINDS.of(document)):
-            continue
-        for text in document.get("labels", {}).values():
-            key = _name_key(text)
-            for other, other_key in existing.get(document["kind"], ()):
-                ratio = difflib.SequenceMatcher(None, key, other_key).ratio()
-                if (
-                    other != document["id"]
-                    and ratio >= _NAME_SIMILARITY
-                    and (document["id"], other) not in seen
-                ):
-                    seen.add((document["id"], other))
-                    reasons = [f"names alike ({ratio:.0%}): “{text}” and “{query.label(other)}”"]
-                    shared = life.get(document["id"], set()) & life.get(other, set())
-                    if shared:
-                        reasons.append("same " + ", ".join(sorted(f"{p} {d}" for p, d in shared)))
-                    found.append({"new": document["id"], "existing": other, "reasons": reasons})
-    for document in contributed:
-        if document["kind"] != "person":
-            continue
-        dates = life.get(document["id"], set())
-        if len(dates) < 2:
-            continue
-        for other, other_dates in life.items():
-            if (
-                other != document["id"]
-                and dates <= other_dates
-                and (document["id"], other) not in seen
-            ):
-                seen.add((document["id"], other))
-                found.append(
-                    {
-                        "new": document["id"],
-                        "existing": other,
-                        "reasons": ["same " + ", ".join(sorted(f"{p} {d}" for p, d in dates))],
-                    }
-                )
-    return found
-
-
-def _life_dates(
-    query: Query, contributed: Sequence[Mapping[str, Any]]
-) -> dict[str, set[tuple[str, str]]]:
-    life: dict[str, set[tuple[str, str]]] = {}
-    documents = list(contributed)
-    for seq in range(1, query.limit + 1):
-        if query.state.kinds[seq] == "attribute" and query.active(seq):
-            documents.append(query.document(seq))
-    for document in documents:
-        is_life_date = document["kind"] == "attribute" and document["property"] in ("born", "died")
-        if is_life_date and "date" in document:
-            life.setdefault(document["subject"], set()).add(
-                (document["property"], document["date"])
-            )
-    return life
 
 
 def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, Any]:
@@ -260,6 +172,7 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
                 {**_fact(query, new, document), "source_flags": sorted(set().union(*standings))}
             )
 
+    same_as, ruled_out, left_out = propose_same_as(query, documents, known)
     return {
         "valid": report.ok,
         "problems": [p.to_json() for p in report.problems],
@@ -269,7 +182,10 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
         "conflicts": conflicts,
         "corrections": corrections,
         "weakly_supported": weak,
-        "near_duplicates": _near_duplicates(query, documents, known),
+        "same_as": same_as,
+        "same_as_ruled_out": ruled_out,
+        "same_as_left_out": left_out,
+        "same_as_in_vocabulary": log.vocabulary.knows("predicates", SAME_AS),
     }
 
 
@@ -350,10 +266,29 @@ def render(result: Mapping[str, Any], markdown: bool) -> str:
         flags = ", ".join(fact["source_flags"])
         sources = w.text(_sources_text(fact))
         w.lines.append(f"- {w.text(fact['summary'])} — {sources} [{flags}]")
-    w.heading(f"Probable duplicates ({len(result['near_duplicates'])})")
-    if not result["near_duplicates"]:
+    w.heading(f"Who is who: the log's entities these may be ({len(result['same_as'])})")
+    if not result["same_as"]:
         w.lines.append("- none")
-    for pair in result["near_duplicates"]:
-        reasons = w.text("; ".join(pair["reasons"]))
-        w.lines.append(f"- {w.code(pair['new'])} and {w.code(pair['existing'])}: {reasons}")
+    for proposal in result["same_as"]:
+        incoming = f"{w.text(proposal['incoming_label'])} ({w.code(proposal['incoming'])})"
+        existing = f"{w.text(proposal['existing_label'])} ({w.code(proposal['existing'])})"
+        # one mention per place cited: two quotes from one row are one place to look
+        places = {(c["source"], str(c.get("locator"))): c for c in proposal["record"]["citations"]}
+        cited = list(places.values())
+        w.lines.append(f"- {incoming} same as {existing}? {proposal['confidence']}")
+        w.lines.append(f"  - {w.text(proposal['reason'])}")
+        if cited:
+            w.lines.append(f"  - evidence from: {w.text(_sources_text({'sources': cited}))}")
+        else:
+            w.lines.append("  - no source cites this evidence: add one to the draft to append it")
+    for pair in result["same_as_ruled_out"]:
+        incoming, existing = w.code(pair["incoming"]), w.code(pair["existing"])
+        w.lines.append(f"- ruled out: {incoming} and {existing}: {w.text(pair['reason'])}")
+    if result["same_as_left_out"]:
+        w.lines.append(f"- {result['same_as_left_out']} weaker candidates left out")
+    if result["same_as"] and not result["same_as_in_vocabulary"]:
+        w.lines.append(
+            f"- the log's vocabulary has no predicate '{SAME_AS}': add it to its predicates"
+            " before appending same-as records"
+        )
     return "\n".join(w.lines) + "\n"

@@ -211,3 +211,83 @@ def test_a_log_the_machine_will_not_let_fonds_read_or_write_is_a_message(
     monkeypatch.setattr(JsonlLog, "_lines", refused)
     code, _, err = run_cli(capsys, "verify", "--log", str(directory))
     assert code == 1 and "Permission denied" in err and "internal error" not in err
+
+
+def test_init_declares_the_recording_agent_as_the_first_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "records"
+    agent = ["--agent", "agent:jdoe", "--name", "Jane Doe"]
+    code, out, err = run(capsys, "init", str(records), *agent)
+    assert code == 0, err
+    assert "recorded by agent:jdoe" in out
+    [line] = (records / "log.jsonl").read_bytes().splitlines()
+    record = orjson.loads(line)["record"]
+    assert record == {
+        "kind": "agent", "schema": 1, "id": "agent:jdoe", "labels": {"en": "Jane Doe"},
+        "agent_type": "person", "recorded_by": "agent:jdoe",
+    }  # fmt: skip
+    assert run(capsys, "verify", "--log", str(records))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--agent", "jdoe"], "--agent: 'jdoe' is not valid here"),
+        (["--agent", "agent:jdoe", "--agent-type", "persn"], "(did you mean 'person'?)"),
+        (["--agent", "agent:jdoe", "--name", ""], "--name: "),
+    ],
+    ids=["id-without-kind", "unknown-type", "empty-name"],
+)
+def test_init_with_a_bad_agent_is_one_line_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, "init", str(tmp_path / "records"), *options)
+    assert code == 2 and err.count("\n") == 1 and message in err
+    assert not (tmp_path / "records").exists()
+
+
+def test_init_at_a_terminal_asks_who_records(tmp_path: Path) -> None:
+    import os
+    import pty
+    import select
+
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fonds", "init", str(tmp_path / "records")],
+        stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+
+    def answer_after(prompt: bytes, text: bytes) -> None:
+        nonlocal seen
+        while prompt not in seen:
+            ready, _, _ = select.select([main], [], [], 30)
+            assert ready, f"no prompt {prompt!r}: {seen!r}"
+            seen += os.read(main, 1024)
+        os.write(main, text)
+
+    try:
+        answer_after(b"Who records the facts?", b"agent:jdoe\n")
+        answer_after(b"Your name", b"Jane Doe\n")
+        assert process.wait(timeout=60) == 0
+    finally:
+        process.kill()
+        os.close(main)
+    [line] = (tmp_path / "records" / "log.jsonl").read_bytes().splitlines()
+    record = orjson.loads(line)["record"]
+    assert (record["id"], record["labels"]) == ("agent:jdoe", {"en": "Jane Doe"})
+
+
+def test_init_on_a_server_declares_the_agent_there_too(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fonds.log import open_log
+
+    agent = ["--agent", "agent:archive", "--name", "Archive", "--agent-type", "organization"]
+    code, out, err = run(capsys, "init", postgres_url, *agent)
+    assert code == 0 and "recorded by agent:archive" in out, err
+    [entry] = open_log(postgres_url).entries()
+    assert entry.document["id"] == "agent:archive"
+    assert entry.document["agent_type"] == "organization"

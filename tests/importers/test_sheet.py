@@ -23,11 +23,14 @@ def test_template_round_trip_for_every_kind(
     kind: str, capsys: pytest.CaptureFixture[str], shipped_log: Path, tmp_path: Path
 ) -> None:
     sheet = tmp_path / f"{kind}.csv"
-    assert run_cli(capsys, "template", "csv", kind, "--out", str(sheet))[0] == 0
+    where = ["--log", str(shipped_log)]
+    assert run_cli(capsys, "template", "csv", kind, "--out", str(sheet), *where)[0] == 0
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
-    assert len(rows) == 2 and len(rows[0]) == len(rows[1])
+    comments = [row[0] for row in rows[2:]]
+    assert len(rows[0]) == len(rows[1]) and all(c.startswith("# ") for c in comments)
     if kind in ("supersede", "retract"):  # fill in records that exist
-        header, row = rows
+        assert comments and all("hash of a record in the log" in c for c in comments)
+        header, row = rows[:2]
         first, second = shipped_hashes(shipped_log)[:2]
         row[header.index("target")] = first
         if "replacement" in header:
@@ -35,6 +38,8 @@ def test_template_round_trip_for_every_kind(
         buffer = io.StringIO()
         csv.writer(buffer).writerows([header, row])
         sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    else:  # the shipped archive has every entity the examples name
+        assert comments == []
     out = tmp_path / f"{kind}.jsonl"
     code, _, err = run_cli(
         capsys, "import", "csv", str(sheet), "--kind", kind, "--out", str(out),
@@ -215,3 +220,53 @@ def test_rows_the_log_holds_are_left_out_and_its_persons_reused(
     )  # fmt: skip
     # on their own, the rows name an agent and a source that only the log declares
     assert code == 1 and "2:citation1.source: source:axis-talks-page is not declared" in err
+
+
+def test_a_template_imports_into_a_new_archive_or_says_what_must_be_declared_first(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    archive = ["--log", str(tmp_path / "records")]
+    assert run_cli(capsys, "init", *archive[1:], "--agent", "agent:jdoe", "--name", "Jane")[0] == 0
+    imported = {}
+    for kind in RECORD_KINDS:
+        sheet, out = tmp_path / f"{kind}.csv", tmp_path / f"{kind}.jsonl"
+        assert run_cli(capsys, "template", "csv", kind, "--out", str(sheet), *archive)[0] == 0
+        rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+        assert rows[1][rows[0].index("recorded_by")] == "agent:jdoe"
+        comments = [row[0] for row in rows[2:]]
+        code, _, err = run_cli(
+            capsys, "import", "csv", str(sheet), "--kind", kind, "--out", str(out), *archive
+        )
+        imported[kind] = code == 0
+        if code == 0:
+            assert comments == [], kind
+            assert run_cli(capsys, "append", str(out), *archive)[0] == 0
+        else:  # every entity the import misses is one a comment row names
+            assert comments, kind
+            for line in err.splitlines()[:-1]:
+                if "is not declared" in line:
+                    missing = line.split(": ", 1)[1].split()[0]
+                    assert any(f"declares no {missing};" in c for c in comments), line
+    assert imported["person"] and imported["place"] and imported["agent"]
+    assert not imported["relation"] and not imported["participation"]
+    # with a person and a source in the archive, the person's example is a new one citing it
+    assert imported["source"]
+    sheet = tmp_path / "again.csv"
+    run_cli(capsys, "template", "csv", "person", "--out", str(sheet), *archive)
+    header, row = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    assert row[header.index("id")] == "person:kollontai-2"
+    assert row[header.index("citation1.source")] == "source:aprf-telegram-1940-11-13"
+    out = tmp_path / "again.jsonl"
+    assert run_cli(capsys, "import", "csv", str(sheet), "--kind", "person", "--out", str(out),
+                   *archive)[0] == 0  # fmt: skip
+    assert run_cli(capsys, "append", str(out), *archive)[0] == 0
+
+
+def test_without_an_agent_the_template_says_to_declare_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_cli(capsys, "init", str(tmp_path / "records"))
+    assert code == 0 and "no recording agent declared" in err
+    code, out, _ = run_cli(capsys, "template", "csv", "place", "--log", str(tmp_path / "records"))
+    assert code == 0
+    assert out.splitlines()[2].startswith("# recorded_by: no agent is declared")

@@ -133,7 +133,7 @@ def emit(text: str, out: Path | None = None) -> None:
     write_output(text.encode("utf-8"), out)
 
 
-def write_output(data: bytes, out: Path | None) -> None:
+def write_output(data: bytes, out: Path | None, option: str = "--out") -> None:
     """Write a command's output to stdout, or to ``out`` whole or not at all.
 
     A file is written beside its target and renamed over it, so a failure (a full disk, a size
@@ -145,16 +145,16 @@ def write_output(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    where = check_output_path(out)
+    where = check_output_path(out, option)
     try:
         if where.exists() and not where.is_symlink() and not where.is_file():
             if where.is_dir():
-                raise UsageError(f"--out {out}: is a folder")
+                raise UsageError(f"{option} {out}: is a folder")
             with where.open("wb") as device:
                 device.write(data)
             return
         if not where.parent.is_dir():
-            raise UsageError(f"--out {out}: no such folder {str(where.parent)!r}")
+            raise UsageError(f"{option} {out}: no such folder {str(where.parent)!r}")
         handle, temporary = tempfile.mkstemp(
             dir=where.parent, prefix=f".{where.name}.", suffix=".tmp"
         )
@@ -169,10 +169,10 @@ def write_output(data: bytes, out: Path | None) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise FondsError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+        raise FondsError(f"{option} {out}: cannot write: {exc.strerror or exc}") from None
 
 
-def check_output_path(out: Path) -> Path:
+def check_output_path(out: Path, option: str = "--out") -> Path:
     """``out`` made absolute; :class:`UsageError` when it lies inside a log's folder (output
     there could overwrite the log or its cache)."""
     where = Path(os.path.abspath(out))
@@ -180,7 +180,7 @@ def check_output_path(out: Path) -> Path:
     for ancestor in (folder, *folder.parents):
         if (ancestor / LOG_FILE).is_file() and (ancestor / VOCABULARY_FILE).is_file():
             raise UsageError(
-                f"--out {where}: inside the log folder {ancestor}; write outputs elsewhere"
+                f"{option} {where}: inside the log folder {ancestor}; write outputs elsewhere"
             )
     return where
 

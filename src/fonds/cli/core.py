@@ -9,7 +9,17 @@ from pathlib import Path
 import click
 import orjson
 
-from fonds.cli.common import F, emit, error_line, existing_log, format_option, log_option, open_log
+from fonds.cli.common import (
+    F,
+    emit,
+    error_line,
+    existing_log,
+    format_option,
+    log_option,
+    open_log,
+    write_output,
+)
+from fonds.importers.draft import Draft
 from fonds.log import init_log
 from fonds.log.jsonl import LOG_FILE
 from fonds.model.vocabulary import default_vocabulary
@@ -84,15 +94,73 @@ def print_problems(problems: Sequence[Problem], output_format: str) -> None:
             error_line(str(problem))
 
 
+def _agent_record(agent_id: str, name: str, agent_type: str) -> bytes:
+    """The declaration of the archive's recording agent, checked before anything is created."""
+    document = {
+        "kind": "agent",
+        "schema": 1,
+        "id": agent_id,
+        "labels": {"en": name},
+        "agent_type": agent_type,
+        "recorded_by": agent_id,
+    }
+    line = orjson.dumps(document)
+    report = validate_lines([("--agent", 1, line)], default_vocabulary(), None)
+    if report.problems:
+        problem = report.problems[0]
+        option = {"/labels/en": "--name", "/agent_type": "--agent-type"}.get(
+            problem.pointer, "--agent"
+        )
+        hint = f" (did you mean {problem.suggestion!r}?)" if problem.suggestion else ""
+        raise UsageError(f"{option}: {problem.message}{hint}")
+    return line
+
+
 @click.command()
 @click.argument("directory", metavar="LOCATION", default="records")
-def init(directory: str) -> None:
+@click.option(
+    "--agent",
+    "agent_id",
+    default=None,
+    metavar="ID",
+    help="Who will record facts (agent:jdoe), declared as the log's first record;"
+    " asked for at a terminal.",
+)
+@click.option("--name", default=None, help="The agent's name (default: the id's own words).")
+@click.option(
+    "--agent-type",
+    default="person",
+    show_default=True,
+    help="person, organization or software.",
+)
+def init(directory: str, agent_id: str | None, name: str | None, agent_type: str) -> None:
     """Create an empty log (with the default vocabulary) at LOCATION: a folder, or a
-    postgresql:// URL of a database (see docs/postgresql.md)."""
+    postgresql:// URL of a database (see docs/postgresql.md), and declare the agent who will
+    record facts in it."""
     if Path(directory).exists() and not Path(directory).is_dir():
         raise UsageError(f"{directory}: not a folder")
+    if agent_id is None and sys.stdin.isatty():
+        agent_id = (
+            click.prompt(
+                "Who records the facts? An agent id, e.g. agent:jdoe (empty: none)",
+                default="",
+                show_default=False,
+            ).strip()
+            or None
+        )
+        if agent_id is not None and name is None:
+            name = click.prompt("Your name", default=agent_id.partition(":")[2]).strip()
+    record = None
+    if agent_id is not None:
+        words = name if name is not None else agent_id.partition(":")[2]
+        record = _agent_record(agent_id, words, agent_type)
     log = init_log(directory)
-    emit(f"created an empty log in {log.location}")
+    if record is None:
+        emit(f"created an empty log in {log.location}")
+        error_line("no recording agent declared: give --agent ID --name NAME to declare one")
+        return
+    log.append_lines([("--agent", 1, record)])
+    emit(f"created a log in {log.location}, recorded by {agent_id} (entry 1 declares it)")
 
 
 @click.command()
@@ -202,11 +270,19 @@ def verify(log_dir: str, output_format: str, deep: bool, checkpoints: tuple[Path
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @log_option
 @format_option("text", "md", "json")
+@click.option(
+    "--same-as-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Write the drafted same-as records here (JSON Lines), to edit and append.",
+)
 @limits_options
 def review(
     paths: tuple[Path, ...],
     log_dir: str,
     output_format: str,
+    same_as_out: Path | None,
     max_line_bytes: int,
     max_depth: int,
     max_records: int,
@@ -214,14 +290,19 @@ def review(
     """What appending these records would do, for the maintainer who decides; appends nothing.
 
     New entities and facts, conflicts with the log (side by side), corrections and what they
-    replace, facts resting only on weak sources, and probable duplicates. Exit 1 when the
-    contribution is invalid.
+    replace, facts resting only on weak sources, and who is who: for each new person, place
+    or agent, the log's entities it may be, with the evidence (names across scripts, life
+    dates, external ids) and a drafted same-as record. Exit 1 when the contribution is invalid.
     """
     from fonds.review import render
     from fonds.review import review as review_contribution
 
     del max_line_bytes, max_depth, max_records  # the log's limits apply, as on append
     result = review_contribution(open_log(log_dir), _lines(_expand(paths)))
+    if same_as_out is not None:
+        drafts = Draft(tuple(p["record"] for p in result["same_as"]))
+        write_output(drafts.jsonl(), same_as_out, "--same-as-out")
+        error_line(f"{len(drafts.records)} drafted same-as records written to {same_as_out}")
     if output_format == "json":
         emit(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
     else:

@@ -19,11 +19,12 @@ from fonds.cli.core import print_problems
 from fonds.importers.archive import Archive
 from fonds.importers.draft import Draft
 from fonds.importers.page import import_page
-from fonds.importers.sheet import column_for, read_sheet, template
+from fonds.importers.sheet import column_for, read_sheet, recording_agent, template
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
 from fonds.validate import validate_lines
+from fonds.views import Views
 
 
 @click.group(name="import")
@@ -189,7 +190,32 @@ def template_group() -> None:
 @template_group.command(name="csv")
 @click.argument("kind", type=click.Choice(KINDS.names))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None)
-@click.option("--recorded-by", default="agent:fonds-editors", show_default=True, metavar="AGENT")
-def csv_template(kind: str, out: Path | None, recorded_by: str) -> None:
-    """A CSV header for KIND records, with one example row to overwrite."""
-    write_output(template(kind, recorded_by).encode("utf-8"), out)
+@click.option(
+    "--recorded-by",
+    default=None,
+    metavar="AGENT",
+    help="Agent id for the example row (default: the archive's recording agent).",
+)
+@log_option
+def csv_template(kind: str, out: Path | None, recorded_by: str | None, log_dir: str) -> None:
+    """A CSV header for KIND records, with one example row to overwrite.
+
+    The example names only what the archive in --log declares, so it imports there as it is;
+    where it cannot, a comment row (starting with #) says what must be declared first.
+    """
+    known: list[str] | None = None
+    log = existing_log(log_dir)
+    if log is not None:
+        query = Views(log).at()
+        declared = sorted(
+            (seq, entity_id)
+            for entity_id in query.known_ids()
+            if (seq := query.declaration(entity_id)) is not None
+        )
+        known = [entity_id for _, entity_id in declared]
+        if recorded_by is None:
+            agents = [query.document(seq) for seq, i in declared if KINDS.kind_of_id(i) == "agent"]
+            recorded_by = recording_agent(agents)
+    elif recorded_by is None:
+        recorded_by = "agent:fonds-editors"  # the agent of the data fonds ships
+    write_output(template(kind, recorded_by, known).encode("utf-8"), out)

@@ -12,11 +12,15 @@ The columns of a kind follow its schema:
 - citations are numbered groups of columns: ``citation1.source``, ``citation1.locator``,
   ``citation1.quote``, ``citation1.note``, then ``citation2.source``, … as many as needed.
 
+A row whose first cell starts with ``#`` is a comment: the template explains in one what an
+archive must have before its example row imports; the reader passes over it.
+
 Problems are reported by row and column, as a spreadsheet user finds them.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import difflib
 import io
@@ -28,12 +32,24 @@ from typing import Any
 
 from fonds.importers.archive import Archive
 from fonds.importers.draft import Draft
+from fonds.model.kinds import KINDS
 from fonds.problems import Problem
 from fonds.schema import bundled_schema
 
-__all__ = ["EXAMPLES", "column_for", "columns", "read_sheet", "template", "to_cells"]
+__all__ = [
+    "COMMENT",
+    "EXAMPLES",
+    "column_for",
+    "columns",
+    "read_sheet",
+    "recording_agent",
+    "template",
+    "to_cells",
+]
 
 LIST_SEPARATOR = ";"
+#: The first character of a comment row's first cell.
+COMMENT = "#"
 CITATION_PARTS = ("source", "locator", "quote", "note")
 _CITATION_COLUMN = re.compile(r"^citation([1-9][0-9]?)\.(source|locator|quote|note)$")
 _MAP_COLUMN = re.compile(r"^(labels|external_ids)\.(.+)$")
@@ -247,14 +263,118 @@ def to_cells(kind: str, document: Mapping[str, Any]) -> dict[str, str]:
     return cells
 
 
-def template(kind: str, recorded_by: str = "agent:fonds-editors") -> str:
-    """A CSV header for ``kind`` and one example row."""
+def recording_agent(agents: Sequence[Mapping[str, Any]]) -> str | None:
+    """The agent new rows are recorded by: of ``agents`` (declarations in log order), the
+    first one that is not a program (``fonds init --agent`` declares it as entry 1), else the
+    first one; None when there is none."""
+    people = [a for a in agents if a.get("agent_type") != "software"]
+    chosen = people or list(agents)
+    return str(chosen[0]["id"]) if chosen else None
+
+
+def _fit(
+    kind: str, example: Mapping[str, Any], known: Sequence[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """The example made to name only what the archive declares (``known``, in log order): an
+    entity it lacks is replaced by one of the same kind it has, or left out where the field is
+    optional; the notes say what must be declared first where neither can be done."""
+    spec = KINDS[kind]
+    required = set(bundled_schema(kind).get("required", ()))
+    known_set = set(known)
+    by_kind: dict[str, list[str]] = {}
+    for entity_id in known:
+        by_kind.setdefault(KINDS.kind_of_id(entity_id) or "", []).append(entity_id)
+    document = copy.deepcopy(dict(example))
+    notes: list[str] = []
+    used: set[str] = set()
+
+    def fitted(entity_id: str) -> str | None:
+        if entity_id in known_set:
+            used.add(entity_id)
+            return entity_id
+        for other in by_kind.get(KINDS.kind_of_id(entity_id) or "", ()):
+            if other not in used:
+                used.add(other)
+                return other
+        return None
+
+    def missing(field: str, entity_id: str) -> None:
+        wanted = KINDS.kind_of_id(entity_id) or "entity"
+        article = "an" if wanted[0] in "aeiou" else "a"
+        notes.append(
+            f"{field}: this archive declares no {entity_id}; declare {article} {wanted} first"
+            f" (fonds template csv {wanted}) and name it here"
+        )
+
+    for ref in spec.references:
+        value = document.get(ref.field)
+        if value is None or ref.declares or ref.field == "recorded_by":
+            continue
+        ids = list(value) if ref.many else [value]
+        kept = [found for found in map(fitted, ids) if found is not None]
+        if len(kept) == len(ids):
+            document[ref.field] = kept if ref.many else kept[0]
+        elif ref.field not in required and ref.many and kept:
+            document[ref.field] = kept
+        elif ref.field not in required:
+            del document[ref.field]
+        else:
+            missing(ref.field, next(i for i in ids if i not in known_set))
+    if spec.citations is not None and spec.citations in document:
+        citations = []
+        for citation in document[spec.citations]:
+            source = fitted(citation["source"])
+            if source is not None:
+                if source != citation["source"]:  # the quote was another source's words
+                    citation = {k: v for k, v in citation.items() if k != "quote"}
+                citations.append({**citation, "source": source})
+        if citations:
+            document[spec.citations] = citations
+        elif spec.citations not in required:
+            del document[spec.citations]
+        else:
+            for number, citation in enumerate(document[spec.citations], start=1):
+                missing(f"citation{number}.source", citation["source"])
+    if spec.entity and document.get("id") in known_set:
+        number = 2
+        while f"{document['id']}-{number}" in known_set:
+            number += 1
+        document["id"] = f"{document['id']}-{number}"
+    for field, _ in spec.targets_in(document):
+        notes.append(
+            f"{field}: the hash of a record in the log, in place of the example's"
+            " (fonds history ID shows the hash of each record about an entity)"
+        )
+    return document, notes
+
+
+def template(kind: str, recorded_by: str | None = None, known: Sequence[str] | None = None) -> str:
+    """A CSV header for ``kind`` and one example row, recorded by ``recorded_by``.
+
+    Given ``known``, the entity ids an archive declares (in log order), the example names only
+    entities the archive has, so it imports as it is; where it cannot, comment rows after it
+    say what must be declared first. Without ``known`` the example is the fixed one.
+    """
+    document = dict(EXAMPLES.get(kind, {}))
+    notes: list[str] = []
+    if known is not None:
+        document, notes = _fit(kind, document, known)
+    if recorded_by is not None:
+        document["recorded_by"] = recorded_by
+    else:
+        notes.insert(
+            0,
+            "recorded_by: no agent is declared to record these rows; declare yourself first"
+            " (fonds init --agent ID --name NAME does so for a new archive)",
+        )
     header = columns(kind)
-    example = to_cells(kind, {**EXAMPLES.get(kind, {}), "recorded_by": recorded_by})
+    example = to_cells(kind, document)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerow([example.get(column, "") for column in header])
+    for note in notes:
+        writer.writerow([f"{COMMENT} {note}"])
     return buffer.getvalue()
 
 
@@ -320,6 +440,8 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise csv.Error(str(exc), reader.line_num) from None
+        if cells and cells[0].lstrip().startswith(COMMENT):
+            continue
         if any(cell.strip() for cell in cells):
             yield reader.line_num, cells
 
