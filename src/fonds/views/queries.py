@@ -420,7 +420,8 @@ class Query:
                 document = self.document(seq)
                 for ref in KINDS.of(document).references:
                     if ref.kinds == _EVENTS and not ref.many and document.get(ref.field):
-                        seqs.update(self.state.declarations.get(document[ref.field], ()))
+                        for named in self.merges.members(document[ref.field]):
+                            seqs.update(self.state.declarations.get(named, ()))
             keep = seqs if keep is None else keep & seqs
         return keep
 
