@@ -268,7 +268,9 @@ def _components(edges: list[tuple[int, str, str]]) -> list[set[str]]:
         max_size=10,
     )
 )
-def test_groups_are_the_connected_ids_under_the_first_declared(pairs: list[tuple[str, str]]) -> None:
+def test_groups_are_the_connected_ids_under_the_first_declared(
+    pairs: list[tuple[str, str]],
+) -> None:
     edges = [(seq, one, two) for seq, (one, two) in enumerate(pairs, start=1)]
     merges = merge(edges, IDS.index)
     expected = _components(edges)
