@@ -119,9 +119,7 @@ def test_timeline_and_csv_show_the_second_ids_facts_under_the_first(
     births = [r for r in rows if r["summary"].endswith("— born")]
     assert len(births) == 1 and births[0]["agreeing"] and LETTERS in births[0]["sources"]
     held = [r for r in rows if "Chairman" in r["summary"]]
-    assert [(r["subjects"], r["merged"]) for r in held] == [
-        (MOLOTOV, f"{SKRYABIN} = {MOLOTOV}")
-    ]
+    assert [(r["subjects"], r["merged"]) for r in held] == [(MOLOTOV, f"{SKRYABIN} = {MOLOTOV}")]
     assert "Vyacheslav Molotov" in held[0]["summary"]
 
 
