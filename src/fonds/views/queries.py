@@ -13,7 +13,6 @@ import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import groupby
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import attrs
@@ -198,12 +197,23 @@ class Query:
     def agreeing(self, facts: Iterable[Fact]) -> list[Fact]:
         """The facts with those that state the same thing as an earlier one folded into it
         (its :attr:`Fact.agreeing`, whose citations its sources then include), in order."""
+        facts = list(facts)
+        # records that agree read alike in one line: only those that do are compared in full
+        seen: set[tuple[str, str]] = set()
+        alike: set[tuple[str, str]] = set()
+        for fact in facts:
+            line = (fact.kind, fact.summary)
+            (alike if line in seen else seen).add(line)
+        if not alike:
+            return facts
         found: dict[bytes | int, list[Fact]] = {}
         kinds = KINDS.by_name
         for fact in facts:
             kind = kinds[fact.kind]
-            key = fact.seq if kind.entity or kind.correction else self._statement(fact.document)
-            found.setdefault(key, []).append(fact)
+            if kind.entity or kind.correction or (fact.kind, fact.summary) not in alike:
+                found[fact.seq] = [fact]
+            else:
+                found.setdefault(self._statement(fact.document), []).append(fact)
         return [
             group[0] if len(group) == 1 else attrs.evolve(group[0], agreeing=tuple(group[1:]))
             for group in found.values()
@@ -343,22 +353,30 @@ class Query:
         low, high = self.date_range(where.date_from, where.date_to)
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
-        entries: list[tuple[int, int, Fact]] = []
+        entries: list[Fact] = []
         state = self.state
+        merging = bool(state.same_as)
+        # agreeing facts have the same date, so the same bounds: only a run of entries with
+        # the same bounds is compared
+        run, run_bounds = 0, (0, 0)
         for lower, upper, seq in state.dated_between(low, high, within=where.within):
             if not self.active(seq):
                 continue
             if keep is not None and seq not in keep:
                 continue
             document = self.document(seq)
-            if self._kept(document, where.flag, min_rank) and not self._merged_away(document):
-                entries.append((lower, upper, self.fact(seq, document)))
-        # agreeing facts have the same date, so the same bounds: only such runs are compared
-        found: list[Fact] = []
-        for _bounds, run in groupby(entries, key=lambda entry: entry[:2]):
-            facts = [entry[2] for entry in run]
-            found.extend(self.agreeing(facts) if len(facts) > 1 else facts)
-        return found
+            if not self._kept(document, where.flag, min_rank):
+                continue
+            if merging and self._merged_away(document):
+                continue
+            if (lower, upper) != run_bounds:
+                if len(entries) - run > 1:
+                    entries[run:] = self.agreeing(entries[run:])
+                run, run_bounds = len(entries), (lower, upper)
+            entries.append(self.fact(seq, document))
+        if len(entries) - run > 1:
+            entries[run:] = self.agreeing(entries[run:])
+        return entries
 
     @_answer
     def undated(self, where: TimelineFilter = TimelineFilter()) -> list[Fact]:
