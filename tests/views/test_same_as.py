@@ -281,3 +281,35 @@ def test_groups_are_the_connected_ids_under_the_first_declared(
         assert merges.members(next(iter(group)))[0] == first
         assert set(merges.links[first]) == {s for s, one, _ in edges if one in group}
     assert merges.of("person:nobody") == "person:nobody"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.booleans()), max_size=8))
+def test_as_of_any_point_is_the_log_truncated_there(steps: list[tuple[int, int, bool]]) -> None:
+    people = [f"person:p{i}" for i in range(4)]
+    records: list[dict[str, Any]] = [agent(), source(), source("source:letters")]
+    records += [person(p, p) for p in people] + [life(p, "born", "1890-03-09") for p in people]
+    standing: list[dict[str, Any]] = []
+    for index, (one, two, undo) in enumerate(steps):
+        if undo and standing:
+            records.append(retract(standing.pop(0)))
+        elif one != two:
+            standing.append(same_as(people[one], people[two], f"reason {index}"))
+            records.append(standing[-1])
+    whole = MemoryLog()
+    for record in records:  # one entry each, so every point of the log is a record
+        whole.append([record])
+    views = Views(whole)
+
+    def seen(answer: Views, as_of: int | None, who: str) -> tuple[Any, ...]:
+        view = answer.person(who, as_of)
+        assert view.life is not None
+        (born,) = view.life.born  # every id's birth agrees: one fact, whatever is merged
+        return view.id, view.merged_ids, sorted(born.records)
+
+    for point in range(len(people) * 2 + 3, len(records) + 1):
+        truncated = MemoryLog()
+        for record in records[:point]:
+            truncated.append([record])
+        for who in people:
+            assert seen(views, point, who) == seen(Views(truncated), None, who)
