@@ -5,15 +5,27 @@ parts of the graph of same-as relations standing at the chosen point of the log 
 retracting one splits its group again from then on, and a question as of an earlier point sees
 the ids apart; nothing of this is folded into the state. A group is named by its *canonical*
 id, the one declared first in the log; the views show the group under it and list the others.
+
+Records agree when they state the same thing: the same kind and fields, entities named by
+their canonical ids, the same date; only what they rest on (citations, confidence, flags, note,
+who recorded them) may differ. A view shows them as one fact with all their sources.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
+import orjson
 
-__all__ = ["Merges", "merge"]
+from fonds.model.kinds import KINDS
+from fonds.views.answers import Fact
+
+__all__ = ["Merges", "fold_agreeing", "merge", "statement"]
+
+# what a record rests on rather than states: agreeing records may differ in it
+_RESTS_ON = frozenset({"citations", "confidence", "flags", "note", "recorded_by", "schema"})
 
 
 @attrs.frozen(slots=True)
@@ -68,3 +80,44 @@ def merge(edges: Iterable[tuple[int, str, str]], declared: Callable[[str], int])
     for seq, subject in joined:
         links.setdefault(canonical[subject], []).append(seq)
     return Merges(canonical, groups, {k: tuple(sorted(v)) for k, v in links.items()})
+
+
+def statement(document: Mapping[str, Any], canonical: Callable[[str], str]) -> bytes:
+    """What a record states, as bytes equal for records that agree: its fields, entities
+    named by their ``canonical`` ids, without what it rests on."""
+    stated = {k: v for k, v in document.items() if k not in _RESTS_ON}
+    for ref in KINDS.of(document).references:
+        value = stated.get(ref.field)
+        if value is None or ref.declares:
+            continue
+        if ref.many:
+            stated[ref.field] = sorted({canonical(v) for v in value})
+        else:
+            stated[ref.field] = canonical(value)
+    return orjson.dumps(stated, option=orjson.OPT_SORT_KEYS)
+
+
+def fold_agreeing(facts: Iterable[Fact], canonical: Callable[[str], str]) -> list[Fact]:
+    """The facts, each that agrees with an earlier one folded into it (its ``agreeing``), in
+    order. Declarations and corrections stand alone."""
+    facts = list(facts)
+    # records that agree read alike in one line: only those that do are compared in full
+    seen: set[tuple[str, str]] = set()
+    alike: set[tuple[str, str]] = set()
+    for fact in facts:
+        line = (fact.kind, fact.summary)
+        (alike if line in seen else seen).add(line)
+    if not alike:
+        return facts
+    found: dict[bytes | int, list[Fact]] = {}
+    kinds = KINDS.by_name
+    for fact in facts:
+        kind = kinds[fact.kind]
+        if kind.entity or kind.correction or (fact.kind, fact.summary) not in alike:
+            found[fact.seq] = [fact]
+        else:
+            found.setdefault(statement(fact.document, canonical), []).append(fact)
+    return [
+        group[0] if len(group) == 1 else attrs.evolve(group[0], agreeing=tuple(group[1:]))
+        for group in found.values()
+    ]

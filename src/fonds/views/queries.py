@@ -16,7 +16,6 @@ from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import attrs
-import orjson
 
 from fonds.gcpause import gc_paused
 from fonds.log.base import AsOf
@@ -37,7 +36,7 @@ from fonds.views.answers import (
     SourceImpact,
     historical_date,
 )
-from fonds.views.merging import Merges, merge
+from fonds.views.merging import Merges, fold_agreeing, merge
 from fonds.views.state import ViewState
 
 __all__ = ["DateLike", "Query", "TimelineFilter", "UnknownIdError", "disagree", "edtf_of"]
@@ -179,45 +178,10 @@ class Query:
             return list(mentions.get(members[0], ()))
         return sorted({seq for member in members for seq in mentions.get(member, ())})
 
-    def _statement(self, document: Mapping[str, Any]) -> bytes:
-        """What a record states, for finding records that agree: its fields with entities
-        named by their canonical ids, without its citations and what it rests on."""
-        kind = KINDS.of(document)
-        stated = {k: v for k, v in document.items() if k not in _RESTS_ON}
-        for ref in kind.references:
-            value = stated.get(ref.field)
-            if value is None or ref.declares:
-                continue
-            if ref.many:
-                stated[ref.field] = sorted({self.canonical(v) for v in value})
-            else:
-                stated[ref.field] = self.canonical(value)
-        return orjson.dumps(stated, option=orjson.OPT_SORT_KEYS)
-
     def agreeing(self, facts: Iterable[Fact]) -> list[Fact]:
         """The facts with those that state the same thing as an earlier one folded into it
         (its :attr:`Fact.agreeing`, whose citations its sources then include), in order."""
-        facts = list(facts)
-        # records that agree read alike in one line: only those that do are compared in full
-        seen: set[tuple[str, str]] = set()
-        alike: set[tuple[str, str]] = set()
-        for fact in facts:
-            line = (fact.kind, fact.summary)
-            (alike if line in seen else seen).add(line)
-        if not alike:
-            return facts
-        found: dict[bytes | int, list[Fact]] = {}
-        kinds = KINDS.by_name
-        for fact in facts:
-            kind = kinds[fact.kind]
-            if kind.entity or kind.correction or (fact.kind, fact.summary) not in alike:
-                found[fact.seq] = [fact]
-            else:
-                found.setdefault(self._statement(fact.document), []).append(fact)
-        return [
-            group[0] if len(group) == 1 else attrs.evolve(group[0], agreeing=tuple(group[1:]))
-            for group in found.values()
-        ]
+        return fold_agreeing(facts, self.canonical)
 
     def _merged_away(self, document: Mapping[str, Any]) -> bool:
         """Whether a record declares an id merged into another (whose declaration stands for
@@ -706,8 +670,6 @@ class Query:
 
 
 _EVENTS = frozenset({"event"})
-# what a record rests on rather than states: agreeing records may differ in it
-_RESTS_ON = frozenset({"citations", "confidence", "flags", "note", "recorded_by", "schema"})
 
 
 def _copy(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
