@@ -8,7 +8,7 @@ from typing import Any
 from fonds.log.base import LogStore
 from fonds.model.kinds import KINDS, Kind
 from fonds.problems import Problem
-from fonds.resolution import SAME_AS, propose_same_as
+from fonds.resolution import propose_same_as
 from fonds.validate import ValidatedRecord
 from fonds.views import Views
 from fonds.views.citations import citations, sources_text
@@ -185,7 +185,6 @@ def review(log: LogStore, lines: Iterable[tuple[str, int, bytes]]) -> dict[str, 
         "same_as": same_as,
         "same_as_ruled_out": ruled_out,
         "same_as_left_out": left_out,
-        "same_as_in_vocabulary": log.vocabulary.knows("predicates", SAME_AS),
     }
 
 
@@ -286,9 +285,4 @@ def render(result: Mapping[str, Any], markdown: bool) -> str:
         w.lines.append(f"- ruled out: {incoming} and {existing}: {w.text(pair['reason'])}")
     if result["same_as_left_out"]:
         w.lines.append(f"- {result['same_as_left_out']} weaker candidates left out")
-    if result["same_as"] and not result["same_as_in_vocabulary"]:
-        w.lines.append(
-            f"- the log's vocabulary has no predicate '{SAME_AS}': add it to its predicates"
-            " before appending same-as records"
-        )
     return "\n".join(w.lines) + "\n"

@@ -5,6 +5,8 @@ from fonds.model.convert import StructureError, structure_record, unstructure_re
 from fonds.model.kinds import KINDS, Kind, KindTable
 from fonds.model.records import (
     BUILT_IN_KINDS,
+    SAME_AS,
+    SAME_AS_KINDS,
     SCHEMA_VERSION,
     Agent,
     Assertion,
@@ -42,6 +44,8 @@ __all__ = [
     "KINDS",
     "RECORD_CLASSES",
     "RECORD_KINDS",
+    "SAME_AS",
+    "SAME_AS_KINDS",
     "SCHEMA_VERSION",
     "Agent",
     "Assertion",

@@ -241,9 +241,20 @@ class Attribute:
     note: str | None = None
 
 
+SAME_AS = "same-as"
+"""The predicate of a relation stating that two ids name one person, place or event: every
+view treats them as one while the relation stands (its ``note`` gives the reason)."""
+
+SAME_AS_KINDS = frozenset({"person", "place", "event"})
+"""The entity kinds a same-as relation may join (two ids of the same kind)."""
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class Relation:
-    """Two entities are related (a related event, part of, located in, ...)."""
+    """Two entities are related (a related event, part of, located in, ...).
+
+    With the predicate :data:`SAME_AS` the subject and the object are two ids of one person,
+    place or event, and ``note`` says why."""
 
     kind: ClassVar[str] = "relation"
     summary: ClassVar[str] = "{subject} — {predicate} — {object}"

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import orjson
 
-__all__ = ["TERM_GROUPS", "Vocabulary", "VocabularyError", "default_vocabulary"]
+__all__ = ["BUILT_IN_TERMS", "TERM_GROUPS", "Vocabulary", "VocabularyError", "default_vocabulary"]
 
 # Each group a record field draws its terms from.
 TERM_GROUPS = (
@@ -28,6 +28,16 @@ TERM_GROUPS = (
     "locator_labels",
     "agent_types",
 )
+
+
+# Terms the views give a meaning to: every vocabulary knows them, so a log whose vocabulary
+# file predates them (the file is hashed into every entry) can still take them.
+BUILT_IN_TERMS: Mapping[str, Mapping[str, str]] = {
+    "predicates": {
+        "same-as": "The subject and the object are two ids of one person, place or event; "
+        "every view treats them as one while this stands, and the note says why.",
+    },
+}
 
 
 class VocabularyError(ValueError):
@@ -84,8 +94,9 @@ class Vocabulary:
             entries = document.get(group, {})
             if not isinstance(entries, dict):
                 raise VocabularyError(f"{origin}: /{group}: expected an object of terms")
-            terms[group] = frozenset(entries)
-            descriptions[group] = {}
+            built_in = BUILT_IN_TERMS.get(group, {})
+            terms[group] = frozenset(entries) | frozenset(built_in)
+            descriptions[group] = dict(built_in)
             for term, entry in entries.items():
                 if isinstance(entry, dict):
                     descriptions[group][term] = str(entry.get("description", ""))

@@ -16,7 +16,7 @@ import attrs
 
 from fonds.model.dates import DateError, parse_date
 from fonds.model.kinds import KINDS
-from fonds.model.records import Attribute, Record, Supersede
+from fonds.model.records import SAME_AS, SAME_AS_KINDS, Attribute, Record, Relation, Supersede
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import Problem
 
@@ -152,6 +152,17 @@ def local_problems(
             "self-supersession",
             "a record cannot supersede itself",
         )
+    if isinstance(record, Relation) and record.predicate == SAME_AS:
+        if not (record.note or "").strip():
+            yield Problem(
+                path, number, "/note", "missing-field",
+                "a same-as relation needs a 'note' giving the reason the two ids are one",
+            )  # fmt: skip
+        if record.subject == record.object:
+            yield Problem(
+                path, number, "/object", "same-as-itself",
+                f"a same-as relation needs two different ids; both are {record.subject}",
+            )  # fmt: skip
 
 
 def _targets(item: ValidatedRecord) -> list[tuple[str, str]]:
@@ -258,7 +269,34 @@ def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[P
                     "unknown-record",
                     f"no record {target[:12]}… in the log or in this contribution",
                 )
+        relation = item.record
+        if isinstance(relation, Relation) and relation.predicate == SAME_AS:
+            kinds = (kind_of(relation.subject), kind_of(relation.object))
+            yield from _same_as_problems(item, relation, *kinds)
     yield from _life_date_problems(batch, known)
+
+
+def _same_as_problems(
+    item: ValidatedRecord, relation: Relation, subject: str | None, other: str | None
+) -> Iterator[Problem]:
+    """A same-as between entities of two kinds, or of a kind the views do not merge (an
+    unknown id is reported as such already)."""
+    if subject is not None and subject not in SAME_AS_KINDS:
+        yield Problem(
+            item.path, item.line, "/subject", "same-as-kind",
+            f"{relation.subject} is {_article(subject)}; same-as joins two persons, two "
+            "places or two events",
+        )  # fmt: skip
+    elif subject is not None and other is not None and subject != other:
+        yield Problem(
+            item.path, item.line, "/object", "same-as-kind",
+            f"{relation.object} is {_article(other)} and {relation.subject} {_article(subject)};"
+            " same-as joins two ids of the same kind",
+        )  # fmt: skip
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
 @attrs.frozen

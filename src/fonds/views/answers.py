@@ -141,6 +141,12 @@ class Fact:
     subject, ``in`` when it is the object). A participation that states no date of its own
     carries its event's.
 
+    Where a same-as relation makes two ids one entity, ``merged`` pairs each id of the record
+    that was merged with the canonical id the fact is shown under (its :attr:`subjects` are
+    canonical ids). ``agreeing`` holds the facts of other records that state the same thing
+    (same kind, same entities after merging, same fields and date): the view shows them as
+    this one fact, and :attr:`sources` are the citations of all of them.
+
     Two facts are equal when they are the same record at the same entry, read alike (the
     record's hash stands for its content).
     """
@@ -155,26 +161,45 @@ class Fact:
     other: str | None = None
     other_label: str | None = None
     direction: str | None = None
+    merged: tuple[tuple[str, str], ...] = ()
+    agreeing: tuple[Fact, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # the record is read-only (a mapping proxy), which pickle cannot copy; its dict can
         return (
             Fact,
             (self.record, self.seq, self.recorded, self.kind, self.summary, self.date,
-             dict(self.document), self.other, self.other_label, self.direction),
+             dict(self.document), self.other, self.other_label, self.direction, self.merged,
+             self.agreeing),
         )  # fmt: skip
 
     # what the record itself says is read from it on first use: a timeline builds thousands
     # of facts, and a caller reads only some of each
     @functools.cached_property
     def sources(self) -> tuple[Citation, ...]:
-        """The record's citations: source id, locator, supporting quote and note of each."""
-        return citations(self.document.get("citations", ()))
+        """The record's citations: source id, locator, supporting quote and note of each
+        (then those of the agreeing records, each citation once)."""
+        own = citations(self.document.get("citations", ()))
+        if not self.agreeing:
+            return own
+        found = dict.fromkeys(own)
+        for fact in self.agreeing:
+            found.update(dict.fromkeys(fact.sources))
+        return tuple(found)
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The hashes of the records the fact stands for: its own, then the agreeing ones."""
+        return (self.record, *(fact.record for fact in self.agreeing))
 
     @functools.cached_property
     def subjects(self) -> tuple[str, ...]:
-        """The ids of the entities the record is about, sorted."""
-        return tuple(sorted(KINDS.about(self.document)))
+        """The ids of the entities the record is about (canonical ids where merged), sorted."""
+        about = KINDS.about(self.document)
+        if self.merged:
+            into = dict(self.merged)
+            about = list(dict.fromkeys(into.get(entity, entity) for entity in about))
+        return tuple(sorted(about))
 
     @functools.cached_property
     def flags(self) -> tuple[str, ...]:
@@ -237,6 +262,10 @@ class Fact:
         if self.note is not None:
             result["note"] = self.note
         result["sources"] = [citation_json(c) for c in self.sources]
+        if self.merged:
+            result["merged"] = dict(self.merged)
+        if self.agreeing:
+            result["agreeing"] = [fact.record for fact in self.agreeing]
         if fields and self.other_label is not None:
             result["label"] = self.other_label
         if fields and self.direction is not None:
@@ -263,6 +292,8 @@ class Fact:
             "record": self.record,
             "seq": self.seq,
             "recorded": self.recorded,
+            "merged": " | ".join(f"{merged} = {into}" for merged, into in self.merged),
+            "agreeing": " | ".join(fact.record for fact in self.agreeing),
         }
 
 
@@ -271,7 +302,8 @@ TimelineEntry = Fact
 
 FACT_COLUMNS = (
     "date", "display", "earliest", "latest", "kind", "summary", "subjects", "flags",
-    "confidence", "sources", "quotes", "note", "record", "seq", "recorded",
+    "confidence", "sources", "quotes", "note", "record", "seq", "recorded", "merged",
+    "agreeing",
 )  # fmt: skip
 """The columns of :meth:`Fact.row`, in order."""
 
@@ -301,6 +333,7 @@ class LanguageNames:
                     "value": v.document.get("value"),
                     "flags": list(v.flags),
                     "record": v.record,
+                    **({"agreeing": [f.record for f in v.agreeing]} if v.agreeing else {}),
                     "sources": [citation_json(c) for c in v.sources],
                 }
                 for v in self.variants
@@ -404,6 +437,10 @@ class EntityView:
     ``records`` (other records that name it). ``source`` holds a source's own fields,
     ``sources`` the ids of every source the facts rest on, ``conflicts`` what sources disagree
     on about it. :meth:`facts` and :meth:`rows` give every fact once, with its section.
+
+    When same-as relations make several ids one entity, ``id`` is the canonical one (declared
+    first), ``merged`` holds the declarations of the others (:attr:`merged_ids`) and
+    ``same_as`` the relations that join them; the sections hold the facts about all of them.
     """
 
     id: str
@@ -422,16 +459,24 @@ class EntityView:
     source: Mapping[str, Any] | None
     sources: tuple[str, ...]
     conflicts: tuple[Conflict, ...]
+    merged: tuple[Fact, ...] = ()
+    same_as: tuple[Fact, ...] = ()
 
     @property
     def label(self) -> str:
         """The entity's first label, or its id when it has none."""
         return next(iter((self.labels or {}).values()), self.id)
 
+    @property
+    def merged_ids(self) -> tuple[str, ...]:
+        """The other ids the same-as relations merge into this entity, in declaration order."""
+        return tuple(str(fact.document["id"]) for fact in self.merged)
+
     def facts(self) -> Iterator[tuple[str, Fact]]:
         """``(section, fact)`` for every fact of the view, each once: ``declaration``, ``born``,
         ``died``, ``events`` / ``participants`` / ``participations``, ``said``, ``received``,
-        ``quoted``, ``attributes``, ``relations``, ``records``."""
+        ``quoted``, ``attributes``, ``relations``, ``records``, ``merged`` (the other ids'
+        declarations) and ``same-as``."""
         yield "declaration", self.declaration
         if self.life is not None:
             yield from (("born", fact) for fact in self.life.born)
@@ -445,6 +490,8 @@ class EntityView:
             yield from (("attributes", fact) for fact in facts)
         yield from (("relations", fact) for fact in self.relations)
         yield from (("records", fact) for fact in self.records)
+        yield from (("merged", fact) for fact in self.merged)
+        yield from (("same-as", fact) for fact in self.same_as)
 
     def rows(self) -> list[dict[str, Any]]:
         """Every fact as one flat row: ``section``, the columns of :meth:`Fact.row` (sources
@@ -477,6 +524,14 @@ class EntityView:
         if self.date is not None:
             result.update(self.date.to_json())
         result["declaration"] = self.declaration.to_json(summary=False, subjects=False, date=False)
+        if self.merged:
+            result["merged"] = {
+                "ids": list(self.merged_ids),
+                "declarations": [
+                    fact.to_json(summary=False, subjects=False, date=False) for fact in self.merged
+                ],
+                "same_as": _facts_json(self.same_as),
+            }
         if self.kind == "person":
             result["names"] = {lang: n.to_json() for lang, n in (self.names or {}).items()}
             life = self.life or Life()

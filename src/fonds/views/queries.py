@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
@@ -36,6 +36,7 @@ from fonds.views.answers import (
     SourceImpact,
     historical_date,
 )
+from fonds.views.merging import Merges, fold_agreeing, merge
 from fonds.views.state import ViewState
 
 __all__ = ["DateLike", "Query", "TimelineFilter", "UnknownIdError", "disagree", "edtf_of"]
@@ -132,6 +133,7 @@ class Query:
         self.hidden: AbstractSet[int] = frozenset() if include_restricted else state.restricted
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._labels: dict[tuple[str, str], str] = {}
+        self._merges: Merges | None = None
 
     # -- building blocks ----------------------------------------------------------------
     def active(self, seq: int) -> bool:
@@ -142,6 +144,52 @@ class Query:
         """The entity's current declaration as of the limit, unless it is restricted."""
         seq = self.state.declaration(entity_id, self.limit)
         return None if seq is None or seq in self.hidden else seq
+
+    # -- same-as ---------------------------------------------------------------------
+    @property
+    def merges(self) -> Merges:
+        """The ids that same-as relations standing at this point make one entity."""
+        if self._merges is None:
+            state = self.state
+            edges = []
+            for seq in state.same_as:
+                if seq <= self.limit and self.active(seq):
+                    document = self.document(seq)
+                    edges.append((seq, document["subject"], document["object"]))
+            self._merges = merge(edges, self._declared_at) if edges else Merges()
+        return self._merges
+
+    def _declared_at(self, entity_id: str) -> int:
+        """Where an entity was first declared (after every id when it no longer stands)."""
+        seqs = self.state.declarations.get(entity_id, ())
+        if not seqs or self.declaration(entity_id) is None:
+            return self.limit + 1
+        return seqs[0]
+
+    def canonical(self, entity_id: str) -> str:
+        """The id the views show an entity under: the first declared of the ids same-as
+        relations merge it with (the id itself when there are none)."""
+        return self.merges.of(entity_id) if self.state.same_as else entity_id
+
+    def _mentions(self, members: Sequence[str]) -> list[int]:
+        """The entries naming any of the ids, in log order, each once."""
+        mentions = self.state.mentions
+        if len(members) == 1:
+            return list(mentions.get(members[0], ()))
+        return sorted({seq for member in members for seq in mentions.get(member, ())})
+
+    def agreeing(self, facts: Iterable[Fact]) -> list[Fact]:
+        """The facts with those that state the same thing as an earlier one folded into it
+        (its :attr:`Fact.agreeing`, whose citations its sources then include), in order."""
+        return fold_agreeing(facts, self.canonical)
+
+    def _merged_away(self, document: Mapping[str, Any]) -> bool:
+        """Whether a record declares an id merged into another (whose declaration stands for
+        both in a list of facts)."""
+        if not self.state.same_as:
+            return False
+        declared = document.get("id")
+        return isinstance(declared, str) and self.canonical(declared) != declared
 
     def restricted_left_out(self) -> int:
         """How many restricted entries up to the limit the answers leave out."""
@@ -195,7 +243,8 @@ class Query:
         the id itself when the log does not declare it."""
         label = self._labels.get((entity_id, lang))
         if label is None:
-            label = self._labels[(entity_id, lang)] = self._label(entity_id, lang)
+            named = self._label(self.canonical(entity_id), lang)
+            label = self._labels[(entity_id, lang)] = named
         return label
 
     def _label(self, entity_id: str, lang: str) -> str:
@@ -236,6 +285,14 @@ class Query:
         if document is None:
             document = self.document(seq)
         state = self.state
+        merged: tuple[tuple[str, str], ...] = ()
+        if state.same_as and self.merges.canonical:
+            into = self.merges.canonical
+            merged = tuple(
+                (entity, into[entity])
+                for entity in KINDS.about(document)
+                if into.get(entity, entity) != entity
+            )
         return Fact(
             state.record_id(seq),
             seq,
@@ -247,6 +304,7 @@ class Query:
             other,
             self.label(other) if other is not None else None,
             direction,
+            merged,
         )
 
     def _visible(self, seqs: Iterable[int]) -> list[int]:
@@ -261,14 +319,27 @@ class Query:
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
         entries: list[Fact] = []
         state = self.state
-        for _lower, _upper, seq in state.dated_between(low, high, within=where.within):
+        merging = bool(state.same_as)
+        # agreeing facts have the same date, so the same bounds: only a run of entries with
+        # the same bounds is compared
+        run, run_bounds = 0, (0, 0)
+        for lower, upper, seq in state.dated_between(low, high, within=where.within):
             if not self.active(seq):
                 continue
             if keep is not None and seq not in keep:
                 continue
             document = self.document(seq)
-            if self._kept(document, where.flag, min_rank):
-                entries.append(self.fact(seq, document))
+            if not self._kept(document, where.flag, min_rank):
+                continue
+            if merging and self._merged_away(document):
+                continue
+            if (lower, upper) != run_bounds:
+                if len(entries) - run > 1:
+                    entries[run:] = self.agreeing(entries[run:])
+                run, run_bounds = len(entries), (lower, upper)
+            entries.append(self.fact(seq, document))
+        if len(entries) - run > 1:
+            entries[run:] = self.agreeing(entries[run:])
         return entries
 
     @_answer
@@ -288,9 +359,9 @@ class Query:
             if not self.active(seq) or (keep is not None and seq not in keep):
                 continue
             document = self.document(seq)
-            if self._kept(document, where.flag, min_rank):
+            if self._kept(document, where.flag, min_rank) and not self._merged_away(document):
                 found.append(self.fact(seq, document))
-        return found
+        return self.agreeing(found)
 
     def _kept(self, document: Mapping[str, Any], flag: str | None, min_rank: int | None) -> bool:
         """Whether a record passes the flag and confidence filters."""
@@ -324,14 +395,15 @@ class Query:
             if entity is None:
                 continue
             self.require(entity, kind)
-            seqs = set(self.state.mentions.get(entity, ()))
+            seqs = set(self._mentions(self.merges.members(entity)))
             # an event counts for a person who took part in it (or a place where it happened):
             # the events the records about the entity name
             for seq in list(seqs):
                 document = self.document(seq)
                 for ref in KINDS.of(document).references:
                     if ref.kinds == _EVENTS and not ref.many and document.get(ref.field):
-                        seqs.update(self.state.declarations.get(document[ref.field], ()))
+                        for named in self.merges.members(document[ref.field]):
+                            seqs.update(self.state.declarations.get(named, ()))
             keep = seqs if keep is None else keep & seqs
         return keep
 
@@ -339,10 +411,17 @@ class Query:
     @_answer
     def entity(self, entity_id: str, kind: str | None = None) -> EntityView:
         """Everything the log says about one entity (of ``kind`` when given: person, place,
-        event, source or agent)."""
+        event, source or agent). Ids that same-as relations merge are one entity, shown under
+        the canonical id; facts that agree are shown once, with all their sources."""
         declaration = self.require(entity_id, kind)
+        members = self.merges.members(entity_id)
+        canonical = members[0]
+        declaration = self.declaration(canonical) or declaration
         document = self.document(declaration)
         kind = document["kind"]
+        ids = frozenset(members)
+        declarations = {seq for seq in map(self.declaration, members) if seq is not None}
+        links = frozenset(self.merges.links.get(canonical, ()))
         attributes: dict[str, list[Fact]] = {}
         participations: list[Fact] = []
         said: list[Fact] = []
@@ -350,51 +429,66 @@ class Query:
         at_event: list[Fact] = []
         relations: list[Fact] = []
         mentioned: list[Fact] = []
-        for seq in self._visible(self.state.mentions.get(entity_id, ())):
-            if seq == declaration:
+        for seq in self._visible(self._mentions(members)):
+            if seq in declarations or seq in links:
                 continue
             doc = self.document(seq)
             record_kind = doc["kind"]
-            if record_kind == "attribute" and doc["subject"] == entity_id:
+            if record_kind == "attribute" and doc["subject"] in ids:
                 attributes.setdefault(doc["property"], []).append(self.fact(seq, doc))
             elif record_kind == "participation":
-                other = doc["event"] if doc["person"] == entity_id else doc["person"]
+                other = doc["event"] if doc["person"] in ids else doc["person"]
                 date = self.date(doc)
                 if date is None:  # it happened when its event did
-                    event_seq = self.declaration(doc["event"])
+                    event_seq = self.declaration(self.canonical(doc["event"]))
                     date = self.date(self.document(event_seq)) if event_seq is not None else None
+                other = self.canonical(other)
                 participations.append(self.fact(seq, doc, date=date, other=other))
-            elif record_kind == "quotation" and doc["speaker"] == entity_id:
+            elif record_kind == "quotation" and doc["speaker"] in ids:
                 said.append(self.fact(seq, doc))
-            elif record_kind == "quotation" and entity_id in doc.get("addressees", ()):
+            elif record_kind == "quotation" and ids.intersection(doc.get("addressees", ())):
                 received.append(self.fact(seq, doc))
             elif record_kind == "quotation":
                 at_event.append(self.fact(seq, doc))
             elif record_kind == "relation":
-                outgoing = doc["subject"] == entity_id
-                other = doc["object"] if outgoing else doc["subject"]
+                outgoing = doc["subject"] in ids
+                other = self.canonical(doc["object"] if outgoing else doc["subject"])
                 direction = "out" if outgoing else "in"
                 relations.append(self.fact(seq, doc, other=other, direction=direction))
             else:
                 mentioned.append(self.fact(seq, doc))
+        attributes = {p: self.agreeing(facts) for p, facts in attributes.items()}
+        participations = self.agreeing(participations)
+        said, received = self.agreeing(said), self.agreeing(received)
+        at_event, relations = self.agreeing(at_event), self.agreeing(relations)
+        mentioned = self.agreeing(mentioned)
         names: dict[str, LanguageNames] | None = None
         life: Life | None = None
+        merged = tuple(self.fact(seq) for seq in sorted(declarations - {declaration}))
+        labels = _copy(document.get("labels"))
+        for other_declaration in merged:  # what the merged ids' declarations name, too
+            for lang, text in other_declaration.document.get("labels", {}).items():
+                if labels is not None:
+                    labels.setdefault(lang, text)
         if kind == "person":
             names = self._names(document, attributes.get("name-variant", []))
             life = Life(tuple(attributes.pop("born", ())), tuple(attributes.pop("died", ())))
             participations.sort(key=lambda f: (f.date.earliest if f.date else None) or "")
         declared = self.fact(declaration, document)
+        same_as = tuple(self.fact(seq) for seq in sorted(links))
         everything = [declared, *participations, *said, *received, *at_event, *relations]
         everything += mentioned
+        everything += merged + same_as
         for facts in attributes.values():
             everything += facts
         if life is not None:
             everything += life.born + life.died
         cited = sorted({c.source for fact in everything for c in fact.sources})
+        conflicts = self.conflicts(subject=entity_id)
         return EntityView(
-            id=entity_id,
+            id=canonical,
             kind=kind,
-            labels=_copy(document.get("labels")),
+            labels=labels,
             external_ids=_copy(document.get("external_ids")),
             date=declared.date,
             declaration=declared,
@@ -411,7 +505,9 @@ class Query:
                 else None
             ),
             sources=tuple(cited),
-            conflicts=tuple(self.conflicts(subject=entity_id)),
+            conflicts=tuple(conflicts),
+            merged=merged,
+            same_as=same_as,
         )
 
     def _names(self, document: Mapping[str, Any], variants: list[Fact]) -> dict[str, LanguageNames]:
@@ -482,7 +578,7 @@ class Query:
         """
         single = {p for p, v in self.vocabulary.property_values.items() if v == "date"}
         groups: dict[tuple[str, str], list[int]] = {}
-        subjects = [subject] if subject else list(self.state.mentions)
+        subjects = self.merges.members(subject) if subject else list(self.state.mentions)
         for entity in subjects:
             for seq in self.state.mentions.get(entity, ()):
                 if seq > self.limit or seq in self.hidden or self.state.kinds[seq] != "attribute":
@@ -493,9 +589,11 @@ class Query:
                 status = self.state.status(seq, self.limit)
                 if status is not None and status.kind == "retract":
                     continue
-                groups.setdefault((entity, document["property"]), []).append(seq)
+                key = (self.canonical(entity), document["property"])
+                groups.setdefault(key, []).append(seq)
         found: list[Conflict] = []
         for (entity, prop), seqs in sorted(groups.items()):
+            seqs.sort()
             if not disagree([self.document(seq) for seq in seqs]):
                 continue
             active = [seq for seq in seqs if self.active(seq)]
@@ -543,9 +641,8 @@ class Query:
         """Every record about an entity in log order, with what superseded or retracted it."""
         self.require(entity_id)
         hidden = self.hidden
-        seqs = {
-            s for s in self.state.mentions.get(entity_id, ()) if s <= self.limit and s not in hidden
-        }
+        members = self.merges.members(entity_id)
+        seqs = {s for s in self._mentions(members) if s <= self.limit and s not in hidden}
         for seq in list(seqs):
             seqs.update(c.seq for c in self.state.corrections.get(seq, ()) if c.seq <= self.limit)
         items: list[HistoryItem] = []

@@ -129,7 +129,7 @@ def _fact_row(fact: Fact, what: str) -> list[str]:
         _flags(fact.flags),
         fact.confidence or "",
         sources_text(fact.sources),
-        fact.record[:12],
+        fact.record[:12] + (f" +{len(fact.agreeing)}" if fact.agreeing else ""),
     ]
 
 
@@ -159,6 +159,8 @@ def render_entity(view: EntityView, output_format: str = "text", *,
         page.line("names: " + "; ".join(f"{k}: {page.text(v)}" for k, v in view.labels.items()))
     if view.date is not None:
         page.line(f"date: {page.text(view.date.display or view.date.date)}")
+    if view.merged:
+        page.line("same as: " + ", ".join(page.text(i) for i in view.merged_ids))
     for lang, names in (view.names or {}).items():
         for variant in names.variants:
             value = variant.document.get("value")
@@ -192,6 +194,12 @@ def render_entity(view: EntityView, output_format: str = "text", *,
             "Relations",
             view.relations,
             lambda f: f"{f.document.get('predicate')} {f.other_label}",
+        )
+    if view.same_as:
+        page.facts(
+            "Same as",
+            view.same_as,
+            lambda f: f"{f.document['subject']} = {f.document['object']}: {f.note or ''}",
         )
     for conflict in view.conflicts:
         _conflict(page, conflict)

@@ -30,6 +30,7 @@ from fonds.gcpause import gc_paused
 from fonds.log.base import AsOf, LogStore, ScannedEntry, as_of_bounds
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS
+from fonds.model.records import SAME_AS
 from fonds.problems import LogIntegrityError, Problem
 
 __all__ = ["RESTRICTED", "SNAPSHOT", "Correction", "ViewState", "load_state"]
@@ -40,7 +41,7 @@ RESTRICTED = "restricted"
 SNAPSHOT = "views.snapshot"
 """The name of the views' snapshot in the log's byte store."""
 _SNAPSHOT_MAGIC = b"fonds-view-state\n"
-_SNAPSHOT_VERSION = 7
+_SNAPSHOT_VERSION = 8
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 _KINDS = KINDS.by_name
@@ -90,6 +91,8 @@ class ViewState:
         self.corrections: dict[int, list[Correction]] = {}
         # entries flagged restricted (private): left out of answers unless asked for
         self.restricted: set[int] = set()
+        # same-as relations, standing or not: a question merges ids by those standing then
+        self.same_as: list[int] = []
         self.dated: list[tuple[int, int, int]] = []  # (lower, upper, seq)
         self._dated_sorted = True
         # dated entries grouped by the magnitude of their span, each group sorted (derived)
@@ -125,6 +128,8 @@ class ViewState:
         if spec.citations is not None:
             for citation in document.get(spec.citations, ()):
                 _add(self.citing, citation["source"], seq)
+        if kind == "relation" and document["predicate"] == SAME_AS:
+            self.same_as.append(seq)
         if spec.correction:
             target = self.seq_of.get(document["target"])
             replaced_by = document.get("replacement")
@@ -284,6 +289,7 @@ class ViewState:
             "kinds": bytes(code[kind] for kind in self.kinds[1:]),
             "dated": array("q", (v for entry in self.dated for v in entry)).tobytes(),
             "restricted": array("q", sorted(self.restricted)).tobytes(),
+            "same_as": array("q", self.same_as).tobytes(),
             "corrections": orjson.dumps(
                 [
                     [target, c.seq, c.kind, c.replacement, c.reason]
@@ -400,6 +406,11 @@ def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
     if restricted and (restricted[0] < 1 or restricted[-1] > top):
         return None
     state.restricted = set(restricted)
+    same_as = array("q")
+    same_as.frombytes(section("same_as"))
+    if same_as and (same_as[0] < 1 or same_as[-1] > top):
+        return None
+    state.same_as = same_as.tolist()
     for target, seq, kind, replacement, reason in orjson.loads(section("corrections")):
         state.corrections.setdefault(int(target), []).append(
             Correction(int(seq), str(kind), replacement, str(reason))
