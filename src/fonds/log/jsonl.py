@@ -4,6 +4,13 @@ An append first writes a journal (``.log.jsonl.pending``) naming the file's size
 batch, then removes the journal. A journal found later means an append was interrupted: readers
 ignore what lies past the recorded size and the next writer cuts it off, so the log is as it was
 before that append, byte for byte. ``fcntl.flock`` on the log file serialises writers.
+
+The cache keeps a *stamp*: what the file was (device, inode, size, modification and change
+times; the change time cannot be set back) and its head, when fonds last verified the whole
+chain or appended to a file that still matched its stamp. A reader whose file matches the stamp
+trusts the chain without reading it; any other file is verified whole before it is used, so an
+edit where no view looks is still found. Only an append that found the stamp matching moves it:
+an edit made before an append is never blessed by it.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from fonds.log.base import ByteStore, LogStore, vocabulary_hash
-from fonds.log.chain import record_body
+from fonds.log.chain import EntryHeader, HeaderError, record_body, split_line
 from fonds.log.index import LogIndex
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
 from fonds.problems import LogIntegrityError, NoLogError, Problem, UsageError
@@ -28,6 +35,8 @@ LOG_FILE = "log.jsonl"
 VOCABULARY_FILE = "vocabulary.json"
 JOURNAL_FILE = ".log.jsonl.pending"
 CACHE_DIR = ".fonds-cache"
+STAMP = "log.stamp"
+_STAMP_MAGIC = "fonds-log-stamp/1"
 _TAIL_CHUNK = 1 << 16
 
 
@@ -95,6 +104,7 @@ class JsonlLog(LogStore):
         self._index: LogIndex | None = None
         self._mapped: Any = None
         self._writing = False  # this object holds the writers' lock
+        self._stamped = False  # (while writing) the file matched its stamp before the append
 
     @classmethod
     def init(cls, directory: Path, vocabulary: bytes | None = None) -> JsonlLog:
@@ -107,7 +117,9 @@ class JsonlLog(LogStore):
         if not vocab_path.exists():
             vocab_path.write_bytes(vocabulary or default_vocabulary_bytes())
         log_path.touch()
-        return cls(directory)
+        log = cls(directory)
+        log._restamp(_identity(log_path), None)  # an empty log verifies
+        return log
 
     @classmethod
     def open(cls, directory: Path) -> JsonlLog:
@@ -206,7 +218,11 @@ class JsonlLog(LogStore):
                 os.fsync(handle.fileno())
                 self._journal.unlink(missing_ok=True)
                 raise
+            identity = _identity(handle)
         self._journal.unlink(missing_ok=True)
+        if self._stamped and lines:  # the file was as verified, and now holds this batch too
+            header, _ = split_line(lines[-1].rstrip(b"\n"))
+            self._put_stamp(identity, header, size + len(data))
         return size + len(data)
 
     @contextmanager
@@ -216,9 +232,10 @@ class JsonlLog(LogStore):
             self._writing = True
             try:
                 self._roll_back_interrupted_append()
+                self._stamped = self.unchanged_since_verified()
                 yield
             finally:
-                self._writing = False
+                self._writing = self._stamped = False
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _roll_back_interrupted_append(self) -> None:
@@ -266,6 +283,96 @@ class JsonlLog(LogStore):
 
     def _vocabulary_location(self) -> str:
         return str(self.directory / VOCABULARY_FILE)
+
+    # -- the stamp ---------------------------------------------------------------------
+    def ensure_verified(self) -> None:
+        """Verify the whole chain unless the file is as fonds last verified or appended it;
+        raise :class:`~fonds.problems.LogIntegrityError` with the first fault."""
+        if self.unchanged_since_verified():
+            return
+        before = _identity(self.path)
+        problems = self._integrity_problems()
+        if problems:
+            raise LogIntegrityError(problems[0])
+        last: EntryHeader | None = None
+        position = 0
+        for header, _body, after in self.scan(0):
+            last, position = header, after
+        self._restamp(before, last, position)
+
+    def unchanged_since_verified(self) -> bool:
+        """Whether the log file is as it was when fonds last verified its chain or appended to
+        it (then its chain need not be read again): same file, size and times, same head."""
+        stamp = _read_stamp(self.cache.get(STAMP))
+        if stamp is None:
+            return False
+        try:
+            with self.path.open("rb") as handle:
+                if not self._writing:  # an append under way moves the stamp when it ends
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+                try:
+                    if _identity(handle) != stamp[0] or self._journal.exists():
+                        return False
+                    last = self._last_line()
+                finally:
+                    if not self._writing:
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            if last is None:
+                return stamp[1:] == ("", 0)
+            header, _ = split_line(last[0])
+        except (OSError, LogIntegrityError, HeaderError):
+            return False
+        return stamp[1:] == (header.hash, last[1])
+
+    def verify(self, *, deep: bool = False) -> list[Problem]:
+        """Re-check the whole log (see :meth:`LogStore.verify`); a log that verifies is
+        stamped, so views need not read its chain again until the file changes."""
+        before = _identity(self.path)
+        problems = super().verify(deep=deep)
+        if not problems:
+            last = self._last_line()
+            self._restamp(before, split_line(last[0])[0] if last else None, last[1] if last else 0)
+        return problems
+
+
+    def _restamp(
+        self, before: tuple[int, ...], last: EntryHeader | None, position: int = 0
+    ) -> None:
+        """Stamp the file as verified, if it is still the one that was (nothing written since
+        ``before`` was taken, no append under way)."""
+        try:
+            if _identity(self.path) != before or self._journal.exists():
+                return
+        except OSError:
+            return
+        if before[2] == position:  # nothing past the head (a torn tail is never stamped)
+            self._put_stamp(before, last, position)
+
+    def _put_stamp(
+        self, identity: tuple[int, ...], last: EntryHeader | None, position: int
+    ) -> None:
+        fields = [_STAMP_MAGIC, *map(str, identity), last.hash if last else "-", str(position)]
+        self.cache.put(STAMP, " ".join(fields).encode() + b"\n")
+
+
+def _identity(file: Path | BinaryIO) -> tuple[int, ...]:
+    """What tells one state of a file from another without reading it."""
+    found = os.fstat(file.fileno()) if not isinstance(file, Path) else file.stat()
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+def _read_stamp(data: bytes | None) -> tuple[tuple[int, ...], str, int] | None:
+    """A stamp's file identity, head hash ("" for an empty log) and position; None for
+    anything else."""
+    try:
+        fields = (data or b"").decode("ascii").split()
+        if len(fields) != 8 or fields[0] != _STAMP_MAGIC:
+            return None
+        identity = tuple(int(field) for field in fields[1:6])
+        head = "" if fields[6] == "-" else fields[6]
+        return identity, head, int(fields[7])
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def _fsync_path(path: Path) -> None:

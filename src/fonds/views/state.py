@@ -422,7 +422,9 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
 
     The snapshot is used only when it covers the log's own head, or an earlier entry that the
     rest of the log still follows; otherwise the state is folded from the first entry.
+    A log changed behind fonds' back is verified first (:meth:`LogStore.ensure_verified`).
     """
+    log.ensure_verified()
     head = log.head()
     cached = None
     if use_snapshot and head is not None:
