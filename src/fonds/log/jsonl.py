@@ -334,7 +334,6 @@ class JsonlLog(LogStore):
             self._restamp(before, split_line(last[0])[0] if last else None, last[1] if last else 0)
         return problems
 
-
     def _restamp(
         self, before: tuple[int, ...], last: EntryHeader | None, position: int = 0
     ) -> None:
