@@ -15,6 +15,7 @@ an edit made before an append is never blessed by it.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -264,14 +265,16 @@ class JsonlLog(LogStore):
 
     def _torn(self, handle: BinaryIO, limit: int) -> Problem:
         """The problem of a last line without its newline (counted in bounded reads)."""
-        handle.seek(0)
-        lines, left = 1, limit
-        while left > 0:
-            chunk = handle.read(min(left, _TAIL_CHUNK))
-            if not chunk:
-                break
-            lines += chunk.count(b"\n")
-            left -= len(chunk)
+        lines = 1
+        for begin, end in _data_extents(handle, limit):
+            handle.seek(begin)
+            left = end - begin
+            while left > 0:
+                chunk = handle.read(min(left, _TAIL_CHUNK))
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                left -= len(chunk)
         return Problem(
             str(self.path),
             lines,
@@ -385,15 +388,36 @@ def _fsync_path(path: Path) -> None:
 def _rfind_newline(handle: BinaryIO, before: int) -> int:
     """The position of the last newline before ``before``, or -1: read backwards in chunks,
     so a long last line (or a tail of NUL bytes) costs time linear in its length."""
-    end = before
-    while end > 0:
-        begin = max(0, end - _TAIL_CHUNK)
-        handle.seek(begin)
-        found = handle.read(end - begin).rfind(b"\n")
-        if found >= 0:
-            return begin + found
-        end = begin
+    for start, stop in reversed(_data_extents(handle, before)):
+        end = stop
+        while end > start:
+            begin = max(start, end - _TAIL_CHUNK)
+            handle.seek(begin)
+            found = handle.read(end - begin).rfind(b"\n")
+            if found >= 0:
+                return begin + found
+            end = begin
     return -1
+
+
+def _data_extents(handle: BinaryIO, limit: int) -> list[tuple[int, int]]:
+    """The parts of the file's first ``limit`` bytes that hold data; holes (a sparse tail of
+    NUL bytes, blocks a crash left unwritten) read as NUL and hold no newline, so they are
+    skipped. The whole range where the file system cannot tell."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    try:
+        while position < limit:
+            begin = os.lseek(handle.fileno(), position, os.SEEK_DATA)
+            if begin >= limit:
+                break
+            end = min(limit, os.lseek(handle.fileno(), begin, os.SEEK_HOLE))
+            found.append((begin, end))
+            position = end
+    except OSError as exc:  # ENXIO: no data after position; anything else: cannot tell
+        if exc.errno != errno.ENXIO:
+            return [(0, limit)] if limit > 0 else []
+    return found
 
 
 def _write_all(handle: BinaryIO, data: bytes) -> None:
