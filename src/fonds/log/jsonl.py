@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from fonds.log.base import ByteStore, LogStore, vocabulary_hash
+from fonds.log.base import ByteStore, LogStore, ScannedEntry, vocabulary_hash
 from fonds.log.chain import EntryHeader, HeaderError, record_body, split_line
 from fonds.log.index import LogIndex
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
@@ -293,15 +293,25 @@ class JsonlLog(LogStore):
         raise :class:`~fonds.problems.LogIntegrityError` with the first fault."""
         if self.unchanged_since_verified():
             return
-        before = _identity(self.path)
         problems = self._integrity_problems()
         if problems:
             raise LogIntegrityError(problems[0])
+        for _ in self.scan(0):  # a whole scan stamps the file it checked
+            pass
+
+    def scan(self, position: int = 0) -> Iterator[ScannedEntry]:
+        """Stored entries after ``position``, the chain checked (see :meth:`LogStore.scan`).
+        A scan from the first entry to the end has verified the chain: the file is stamped."""
+        if position:
+            yield from super().scan(position)
+            return
+        before = _identity(self.path)
         last: EntryHeader | None = None
-        position = 0
-        for header, _body, after in self.scan(0):
-            last, position = header, after
-        self._restamp(before, last, position)
+        end = 0
+        for entry in super().scan(0):
+            yield entry
+            last, end = entry.header, entry.end
+        self._restamp(before, last, end)
 
     def unchanged_since_verified(self) -> bool:
         """Whether the log file is as it was when fonds last verified its chain or appended to
@@ -326,16 +336,6 @@ class JsonlLog(LogStore):
         except (OSError, LogIntegrityError, HeaderError):
             return False
         return stamp[1:] == (header.hash, last[1])
-
-    def verify(self, *, deep: bool = False) -> list[Problem]:
-        """Re-check the whole log (see :meth:`LogStore.verify`); a log that verifies is
-        stamped, so views need not read its chain again until the file changes."""
-        before = _identity(self.path)
-        problems = super().verify(deep=deep)
-        if not problems:
-            last = self._last_line()
-            self._restamp(before, split_line(last[0])[0] if last else None, last[1] if last else 0)
-        return problems
 
     def _restamp(
         self, before: tuple[int, ...], last: EntryHeader | None, position: int = 0
