@@ -105,7 +105,6 @@ class JsonlLog(LogStore):
         self._index: LogIndex | None = None
         self._mapped: Any = None
         self._writing = False  # this object holds the writers' lock
-        self._stamped = False  # (while writing) the file matched its stamp before the append
 
     @classmethod
     def init(cls, directory: Path, vocabulary: bytes | None = None) -> JsonlLog:
@@ -205,6 +204,7 @@ class JsonlLog(LogStore):
 
     def _commit(self, lines: Sequence[bytes]) -> int:
         data = b"".join(lines)
+        stamped = self.unchanged_since_verified()  # (under the writers' lock)
         with self.path.open("r+b") as handle:
             size = handle.seek(0, os.SEEK_END)
             self._journal.write_text(f"{size}\n")
@@ -221,7 +221,7 @@ class JsonlLog(LogStore):
                 raise
             identity = _identity(handle)
         self._journal.unlink(missing_ok=True)
-        if self._stamped and lines:  # the file was as verified, and now holds this batch too
+        if stamped and lines:  # the file was as verified, and now holds this batch too
             header, _ = split_line(lines[-1].rstrip(b"\n"))
             self._put_stamp(identity, header, size + len(data))
         return size + len(data)
@@ -233,10 +233,9 @@ class JsonlLog(LogStore):
             self._writing = True
             try:
                 self._roll_back_interrupted_append()
-                self._stamped = self.unchanged_since_verified()
                 yield
             finally:
-                self._writing = self._stamped = False
+                self._writing = False
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _roll_back_interrupted_append(self) -> None:
