@@ -3,7 +3,7 @@
 The commands are read from the click group, so a command added later is walked too: its
 arguments are made from their names, metavars and types (an ID of the command's own kind, each
 of a FORMAT's choices, a file to read, a folder to create), and ``--log`` (or ``--against``),
-``--key-file`` and ``--out`` are given wherever the command takes them.
+``--key-file``, ``--out`` and a short ``--timeout`` are given wherever the command takes them.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ def invocations(
             common += ["--against", str(log)]
         if "--key-file" in names:
             common += ["--key-file", str(where.key)]
+        if "--timeout" in names:  # a command that waits for more (a follower) stops soon
+            common += ["--timeout", "0.1"]
         if "--out" in names:  # outputs outside the log (a binary format needs a file)
             common += ["--out", str(where.fresh("out"))]
         for option in command.params:
