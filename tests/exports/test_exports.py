@@ -225,6 +225,33 @@ def test_hostile_values_come_out_inert(
     assert parse_string(export(capsys, shipped_log, "bibtex")).failed_blocks == []
 
 
+def test_prov_xml_escapes_what_xml_cannot_hold_from_a_log_written_before_the_rules(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from prov.model import ProvDocument
+
+    from fonds.log import JsonlLog
+    from tests.helpers import agent, append_unchecked, basics, life, source
+
+    directory = tmp_path / "log"
+    JsonlLog.init(directory).append(basics())
+    older = source("source:older")
+    older["title"] = "Tele\u0000gram\u0001s \ufffe"
+    teller = agent("agent:teller")
+    teller["labels"] = {"en": "Tel\u0000ler"}
+    fact = life("person:molotov", "died", "1986", "source:older")
+    fact["citations"][0]["locator"]["value"] = "f\u00001"
+    append_unchecked(directory, [teller, older, fact])
+    xml = export(capsys, directory, "prov-xml")
+    assert "Tele\\u0000gram\\u0001s \\ufffe" in xml and "Tel\\u0000ler" in xml
+    assert "f\\u00001" in xml
+    labels = {str(v) for r in ProvDocument.deserialize(content=xml, format="xml").get_records()
+              for k, v in r.attributes if k.localpart == "label"}  # fmt: skip
+    assert "Tele\\u0000gram\\u0001s \\ufffe" in labels
+    # the formats that can hold the characters keep them as they are
+    assert "Tele\\u0000gram\\u0001s" in export(capsys, directory, "prov-json")
+
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

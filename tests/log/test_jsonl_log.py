@@ -166,6 +166,29 @@ def test_a_long_tail_of_nul_bytes_is_reported_as_a_torn_line_by_views_too(
         assert ":7: /: the last line is incomplete" in err, command
 
 
+def test_a_sparse_tail_of_256_megabytes_of_nul_is_the_torn_line_message_within_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from tests.helpers import run_cli, write_jsonl
+
+    directory = tmp_path / "log"
+    _filled(directory)
+    assert run_cli(capsys, "timeline", "--log", str(directory))[0] == 0  # a cache to trust
+    path = directory / LOG_FILE
+    os.truncate(path, path.stat().st_size + (256 << 20))  # sparse: no disk, all NUL
+    size = path.stat().st_size
+    more = write_jsonl(tmp_path / "more.jsonl", [person("person:stalin", "Joseph Stalin")])
+    for command in (["timeline"], ["person", "person:hitler"], ["verify"], ["append", str(more)]):
+        started = time.monotonic()
+        code, out, err = run_cli(capsys, *command, "--log", str(directory))
+        assert time.monotonic() - started < 20, command
+        assert (code, out) == (1, ""), command
+        assert ":7: /: the last line is incomplete" in err, command
+    assert path.stat().st_size == size  # nothing appended, nothing cut
+
+
 def test_a_damaged_index_is_rebuilt_and_never_lets_a_duplicate_in(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -185,5 +186,12 @@ def check_output_path(out: Path, option: str = "--out") -> Path:
     return where
 
 
+# control characters a message may carry from the input (an id, a file name); a terminal would
+# act on them
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def error_line(message: str) -> None:
-    sys.stderr.write(message.replace("\n", " ") + "\n")
+    """Write one line to stderr, control characters from the input shown escaped."""
+    line = _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", message.replace("\n", " "))
+    sys.stderr.write(line + "\n")

@@ -5,6 +5,8 @@ One account in four serialisations: PROV-JSON, PROV-N, PROV-XML and PROV-O in Tu
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -25,8 +27,26 @@ def _local(entity_id: str) -> str:
     return entity_id.replace(":", ".", 1)
 
 
-def prov_document(log: LogStore, as_of: Any = None, *, include_restricted: bool = False) -> Any:
+# what XML 1.0 cannot hold, even as a character reference (a log written before today's rules
+# may have it in a text field)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def prov_document(
+    log: LogStore, as_of: Any = None, *, include_restricted: bool = False, xml_safe: bool = False
+) -> Any:
     """The provenance of the log as a ``prov.model.ProvDocument``.
+
+    ``xml_safe`` writes the characters XML 1.0 cannot hold (control characters other than tab
+    and line ends, lone surrogates, U+FFFE and U+FFFF) as ``\\uXXXX`` in text and names.
 
     Every record is an entity derived from the sources it cites and attributed to the agent who
     recorded it; every append is an activity that generated it; a supersession is a revision
@@ -38,6 +58,11 @@ def prov_document(log: LogStore, as_of: Any = None, *, include_restricted: bool 
     fonds = document.add_namespace("fonds", FONDS_NS)
     ids = document.add_namespace("fid", ID_NS)
     records = document.add_namespace("rec", RECORD_NS)
+    text: Callable[[str], str] = _xml_text if xml_safe else _as_is
+
+    def local(entity_id: str) -> str:
+        return text(_local(entity_id))
+
     declared: set[str] = set()
     for entry in log.entries(as_of):
         record = entry.document
@@ -45,10 +70,10 @@ def prov_document(log: LogStore, as_of: Any = None, *, include_restricted: bool 
             continue
         kind = record["kind"]
         node = records[entry.id]
-        recorder = ids[_local(record["recorded_by"])]
+        recorder = ids[local(record["recorded_by"])]
         if kind == "agent" and record["id"] not in declared:
             label = next(iter(record["labels"].values()))
-            document.agent(ids[_local(record["id"])], {PROV_LABEL: label})
+            document.agent(ids[local(record["id"])], {PROV_LABEL: text(label)})
             declared.add(record["id"])
         if record["recorded_by"] not in declared:
             document.agent(recorder)
@@ -61,17 +86,18 @@ def prov_document(log: LogStore, as_of: Any = None, *, include_restricted: bool 
             fonds["seq"]: entry.seq,
         }
         if record.get("confidence"):
-            attributes[fonds["confidence"]] = record["confidence"]
+            attributes[fonds["confidence"]] = text(record["confidence"])
         if record.get("flags"):
-            attributes[fonds["flags"]] = " ".join(record["flags"])
+            attributes[fonds["flags"]] = text(" ".join(record["flags"]))
         if "id" in record:
-            attributes[fonds["declares"]] = ids[_local(record["id"])]
+            attributes[fonds["declares"]] = ids[local(record["id"])]
         document.entity(node, attributes)
         document.wasGeneratedBy(node, append, entry.time)
         document.wasAttributedTo(node, recorder)
         if kind == "source":
             document.entity(
-                ids[_local(record["id"])], {PROV_TYPE: fonds["Source"], PROV_LABEL: record["title"]}
+                ids[local(record["id"])],
+                {PROV_TYPE: fonds["Source"], PROV_LABEL: text(record["title"])},
             )
         locators: dict[str, list[str]] = {}
         for citation in record.get("citations", ()):
@@ -81,12 +107,14 @@ def prov_document(log: LogStore, as_of: Any = None, *, include_restricted: bool 
                 where.append(locator_text(locator["label"], locator["value"]))
         for source_id, where in locators.items():
             # one derivation per source: PROV-JSON cannot hold two equal statements
-            extra = {fonds["locator"]: "; ".join(where)} if where else None
-            document.wasDerivedFrom(node, ids[_local(source_id)], other_attributes=extra)
+            extra = {fonds["locator"]: text("; ".join(where))} if where else None
+            document.wasDerivedFrom(node, ids[local(source_id)], other_attributes=extra)
         if kind == "supersede":
-            document.wasRevisionOf(records[record["replacement"]], records[record["target"]])
+            document.wasRevisionOf(
+                records[text(record["replacement"])], records[text(record["target"])]
+            )
         elif kind == "retract":
-            document.wasInvalidatedBy(records[record["target"]], append, entry.time)
+            document.wasInvalidatedBy(records[text(record["target"])], append, entry.time)
     return document
 
 
@@ -102,7 +130,10 @@ class ProvExporter:
     def export(self, context: ExportContext) -> bytes:
         """The log's provenance (as of the context's point) in this serialisation."""
         include = context.views.include_restricted
-        document = prov_document(context.log, context.as_of, include_restricted=include)
+        document = prov_document(
+            context.log, context.as_of, include_restricted=include,
+            xml_safe=self.serialization == "xml",
+        )  # fmt: skip
         options = {"rdf_format": self.rdf_format} if self.rdf_format else {}
         text: str = document.serialize(format=self.serialization, **options)
         return text.encode()

@@ -236,12 +236,24 @@ class LogStore(ABC):
         """Entries in log order after position ``start``, up to ``as_of``, the chain checked as
         they are read (a trusted load)."""
         stop_seq, stop_time = as_of_bounds(as_of)
+        self.ensure_verified()
         for entry, _position in self._checked(start):
             if stop_seq is not None and entry.seq > stop_seq:
                 return
             if stop_time is not None and entry.time > stop_time:
                 return
             yield entry
+
+    def ensure_verified(self) -> None:
+        """Raise :class:`~fonds.problems.LogIntegrityError`, with the fault :meth:`verify`
+        finds, when the stored log was changed behind fonds' back and no longer verifies.
+
+        Views and :meth:`entries` call it before answering, so an answer never rests on a log
+        that was edited in a place the answer does not read. A backend that only fonds writes
+        has nothing to check; a folder log verifies the whole chain only when its file is not
+        as fonds last verified or appended it.
+        """
+        return  # nothing to check here: only fonds writes this backend's storage
 
     def records(self, as_of: AsOf = None) -> Iterator[Record]:
         """The records, as typed values, in log order up to ``as_of``."""

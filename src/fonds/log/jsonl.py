@@ -4,10 +4,18 @@ An append first writes a journal (``.log.jsonl.pending``) naming the file's size
 batch, then removes the journal. A journal found later means an append was interrupted: readers
 ignore what lies past the recorded size and the next writer cuts it off, so the log is as it was
 before that append, byte for byte. ``fcntl.flock`` on the log file serialises writers.
+
+The cache keeps a *stamp*: what the file was (device, inode, size, modification and change
+times; the change time cannot be set back) and its head, when fonds last verified the whole
+chain or appended to a file that still matched its stamp. A reader whose file matches the stamp
+trusts the chain without reading it; any other file is verified whole before it is used, so an
+edit where no view looks is still found. Only an append that found the stamp matching moves it:
+an edit made before an append is never blessed by it.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -16,8 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from fonds.log.base import ByteStore, LogStore, vocabulary_hash
-from fonds.log.chain import record_body
+from fonds.log.base import ByteStore, LogStore, ScannedEntry, vocabulary_hash
+from fonds.log.chain import EntryHeader, HeaderError, record_body, split_line
 from fonds.log.index import LogIndex
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
 from fonds.problems import LogIntegrityError, NoLogError, Problem, UsageError
@@ -28,6 +36,8 @@ LOG_FILE = "log.jsonl"
 VOCABULARY_FILE = "vocabulary.json"
 JOURNAL_FILE = ".log.jsonl.pending"
 CACHE_DIR = ".fonds-cache"
+STAMP = "log.stamp"
+_STAMP_MAGIC = "fonds-log-stamp/1"
 _TAIL_CHUNK = 1 << 16
 
 
@@ -107,7 +117,9 @@ class JsonlLog(LogStore):
         if not vocab_path.exists():
             vocab_path.write_bytes(vocabulary or default_vocabulary_bytes())
         log_path.touch()
-        return cls(directory)
+        log = cls(directory)
+        log._restamp(_identity(log_path), None)  # an empty log verifies
+        return log
 
     @classmethod
     def open(cls, directory: Path) -> JsonlLog:
@@ -192,6 +204,7 @@ class JsonlLog(LogStore):
 
     def _commit(self, lines: Sequence[bytes]) -> int:
         data = b"".join(lines)
+        stamped = self.unchanged_since_verified()  # (under the writers' lock)
         with self.path.open("r+b") as handle:
             size = handle.seek(0, os.SEEK_END)
             self._journal.write_text(f"{size}\n")
@@ -206,7 +219,11 @@ class JsonlLog(LogStore):
                 os.fsync(handle.fileno())
                 self._journal.unlink(missing_ok=True)
                 raise
+            identity = _identity(handle)
         self._journal.unlink(missing_ok=True)
+        if stamped and lines:  # the file was as verified, and now holds this batch too
+            header, _ = split_line(lines[-1].rstrip(b"\n"))
+            self._put_stamp(identity, header, size + len(data))
         return size + len(data)
 
     @contextmanager
@@ -247,14 +264,16 @@ class JsonlLog(LogStore):
 
     def _torn(self, handle: BinaryIO, limit: int) -> Problem:
         """The problem of a last line without its newline (counted in bounded reads)."""
-        handle.seek(0)
-        lines, left = 1, limit
-        while left > 0:
-            chunk = handle.read(min(left, _TAIL_CHUNK))
-            if not chunk:
-                break
-            lines += chunk.count(b"\n")
-            left -= len(chunk)
+        lines = 1
+        for begin, end in _data_extents(handle, limit):
+            handle.seek(begin)
+            left = end - begin
+            while left > 0:
+                chunk = handle.read(min(left, _TAIL_CHUNK))
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                left -= len(chunk)
         return Problem(
             str(self.path),
             lines,
@@ -266,6 +285,95 @@ class JsonlLog(LogStore):
 
     def _vocabulary_location(self) -> str:
         return str(self.directory / VOCABULARY_FILE)
+
+    # -- the stamp ---------------------------------------------------------------------
+    def ensure_verified(self) -> None:
+        """Verify the whole chain unless the file is as fonds last verified or appended it;
+        raise :class:`~fonds.problems.LogIntegrityError` with the first fault."""
+        if self.unchanged_since_verified():
+            return
+        problems = self._integrity_problems()
+        if problems:
+            raise LogIntegrityError(problems[0])
+        for _ in self.scan(0):  # a whole scan stamps the file it checked
+            pass
+
+    def scan(self, position: int = 0) -> Iterator[ScannedEntry]:
+        """Stored entries after ``position``, the chain checked (see :meth:`LogStore.scan`).
+        A scan from the first entry to the end has verified the chain: the file is stamped."""
+        if position:
+            yield from super().scan(position)
+            return
+        before = _identity(self.path)
+        last: EntryHeader | None = None
+        end = 0
+        for entry in super().scan(0):
+            yield entry
+            last, end = entry.header, entry.end
+        self._restamp(before, last, end)
+
+    def unchanged_since_verified(self) -> bool:
+        """Whether the log file is as it was when fonds last verified its chain or appended to
+        it (then its chain need not be read again): same file, size and times, same head."""
+        stamp = _read_stamp(self.cache.get(STAMP))
+        if stamp is None:
+            return False
+        try:
+            with self.path.open("rb") as handle:
+                if not self._writing:  # an append under way moves the stamp when it ends
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+                try:
+                    if _identity(handle) != stamp[0] or self._journal.exists():
+                        return False
+                    last = self._last_line()
+                finally:
+                    if not self._writing:
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            if last is None:
+                return stamp[1:] == ("", 0)
+            header, _ = split_line(last[0])
+        except (OSError, LogIntegrityError, HeaderError):
+            return False
+        return stamp[1:] == (header.hash, last[1])
+
+    def _restamp(
+        self, before: tuple[int, ...], last: EntryHeader | None, position: int = 0
+    ) -> None:
+        """Stamp the file as verified, if it is still the one that was (nothing written since
+        ``before`` was taken, no append under way)."""
+        try:
+            if _identity(self.path) != before or self._journal.exists():
+                return
+        except OSError:
+            return
+        if before[2] == position:  # nothing past the head (a torn tail is never stamped)
+            self._put_stamp(before, last, position)
+
+    def _put_stamp(
+        self, identity: tuple[int, ...], last: EntryHeader | None, position: int
+    ) -> None:
+        fields = [_STAMP_MAGIC, *map(str, identity), last.hash if last else "-", str(position)]
+        self.cache.put(STAMP, " ".join(fields).encode() + b"\n")
+
+
+def _identity(file: Path | BinaryIO) -> tuple[int, ...]:
+    """What tells one state of a file from another without reading it."""
+    found = os.fstat(file.fileno()) if not isinstance(file, Path) else file.stat()
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+def _read_stamp(data: bytes | None) -> tuple[tuple[int, ...], str, int] | None:
+    """A stamp's file identity, head hash ("" for an empty log) and position; None for
+    anything else."""
+    try:
+        fields = (data or b"").decode("ascii").split()
+        if len(fields) != 8 or fields[0] != _STAMP_MAGIC:
+            return None
+        identity = tuple(int(field) for field in fields[1:6])
+        head = "" if fields[6] == "-" else fields[6]
+        return identity, head, int(fields[7])
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def _fsync_path(path: Path) -> None:
@@ -279,15 +387,36 @@ def _fsync_path(path: Path) -> None:
 def _rfind_newline(handle: BinaryIO, before: int) -> int:
     """The position of the last newline before ``before``, or -1: read backwards in chunks,
     so a long last line (or a tail of NUL bytes) costs time linear in its length."""
-    end = before
-    while end > 0:
-        begin = max(0, end - _TAIL_CHUNK)
-        handle.seek(begin)
-        found = handle.read(end - begin).rfind(b"\n")
-        if found >= 0:
-            return begin + found
-        end = begin
+    for start, stop in reversed(_data_extents(handle, before)):
+        end = stop
+        while end > start:
+            begin = max(start, end - _TAIL_CHUNK)
+            handle.seek(begin)
+            found = handle.read(end - begin).rfind(b"\n")
+            if found >= 0:
+                return begin + found
+            end = begin
     return -1
+
+
+def _data_extents(handle: BinaryIO, limit: int) -> list[tuple[int, int]]:
+    """The parts of the file's first ``limit`` bytes that hold data; holes (a sparse tail of
+    NUL bytes, blocks a crash left unwritten) read as NUL and hold no newline, so they are
+    skipped. The whole range where the file system cannot tell."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    try:
+        while position < limit:
+            begin = os.lseek(handle.fileno(), position, os.SEEK_DATA)
+            if begin >= limit:
+                break
+            end = min(limit, os.lseek(handle.fileno(), begin, os.SEEK_HOLE))
+            found.append((begin, end))
+            position = end
+    except OSError as exc:  # ENXIO: no data after position; anything else: cannot tell
+        if exc.errno != errno.ENXIO:
+            return [(0, limit)] if limit > 0 else []
+    return found
 
 
 def _write_all(handle: BinaryIO, data: bytes) -> None:

@@ -115,8 +115,10 @@ def log_tree(log: LogStore, *, use_cache: bool = True) -> MerkleTree:
     """The Merkle tree of the log's entries as they are now (leaf ``i``: entry ``i + 1``).
 
     With ``use_cache``, the stored tree is brought up to date with only the entries it lacks,
-    and stored again; without, the tree is built from the log and nothing is stored.
+    and stored again; without, the tree is built from the log and nothing is stored. A log
+    changed behind fonds' back is verified first: no tree, so no checkpoint, covers an edit.
     """
+    log.ensure_verified()
     head = log.head()
     if head is None:
         return MerkleTree()

@@ -433,6 +433,8 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
 
     The snapshot is used only when it covers the log's own head, or an earlier entry that the
     rest of the log still follows; otherwise the state is folded from the first entry.
+    A snapshot is trusted only while the log is as fonds last verified it
+    (:meth:`LogStore.ensure_verified`); a fold from the first entry checks the chain itself.
     """
     head = log.head()
     cached = None
@@ -457,6 +459,8 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
                 # the log goes on from the snapshot's head: fold only what follows it
                 state, start = cached, cached.position
                 pending = chain([following], scanning)
+    if start:  # an edit since the snapshot, wherever it is, must be found before it is used
+        log.ensure_verified()
     if head is not None and state.head_seq != head.seq:
         position, folded_from = start, state.head_seq
         loads = orjson.loads
