@@ -312,6 +312,22 @@ class JsonlLog(LogStore):
             last, end = entry.header, entry.end
         self._restamp(before, last, end)
 
+    def stored_bytes(self) -> tuple[bytes, tuple[int, ...]]:
+        """The log's stored bytes (without an append under way) and what the file was before
+        they were read: a reader that checks the whole chain itself passes the latter to
+        :meth:`stamp_verified`."""
+        before = _identity(self.path)
+        limit = self._limit()
+        with self.path.open("rb") as handle:
+            return handle.read(limit), before
+
+    def stamp_verified(
+        self, before: tuple[int, ...], last: EntryHeader | None, position: int
+    ) -> None:
+        """Stamp the file as verified after a whole-chain check of :meth:`stored_bytes` that
+        ended at ``last`` (the head) and ``position``, as a whole :meth:`scan` stamps it."""
+        self._restamp(before, last, position)
+
     def unchanged_since_verified(self) -> bool:
         """Whether the log file is as it was when fonds last verified its chain or appended to
         it (then its chain need not be read again): same file, size and times, same head."""
