@@ -14,6 +14,7 @@ from fonds.model.dates import (
     DateError,
     _parse,
     _parse_with_edtf,
+    date_bounds,
     format_date,
     is_valid_date,
     overlaps,
@@ -122,6 +123,13 @@ def test_julian_dates_convert_to_gregorian_bounds() -> None:
 def test_bad_dates_are_rejected_with_a_reason(text: str) -> None:
     with pytest.raises(DateError, match="is not an EDTF date"):
         parse_date(text)
+
+
+def test_a_year_beyond_a_converted_calendar_is_rejected_not_raised() -> None:
+    # "19XX" asks the month lengths of years 1900-1999, beyond French Republican reckoning
+    with pytest.raises(DateError, match="not a French Republican date"):
+        parse_date("19XX", "french-republican")
+    assert date_bounds("19XX", "french-republican") is None
 
 
 def test_unknown_calendar_is_rejected() -> None:

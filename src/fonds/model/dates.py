@@ -147,11 +147,14 @@ def _converted_month_length(year: int, month: int, calendar: str) -> int:
 
     if not 1 <= month <= (13 if calendar != "islamic" else 12):
         raise DateError(f"the {_CALENDAR_NAMES[calendar]} calendar has no month {month}")
-    if calendar == "hebrew":
-        return int(hebrew.month_length(year, _hebrew_month(year, month)))
-    if calendar == "islamic":
-        return int(islamic.month_length(year, month))
-    return 30 if month < 13 else 5 + int(republican.leap(year))
+    try:
+        if calendar == "hebrew":
+            return int(hebrew.month_length(year, _hebrew_month(year, month)))
+        if calendar == "islamic":
+            return int(islamic.month_length(year, month))
+        return 30 if month < 13 else 5 + int(republican.leap(year))
+    except (ValueError, OverflowError) as exc:  # a year beyond what convertdate computes
+        raise DateError(f"not a {_CALENDAR_NAMES[calendar]} date ({exc})") from None
 
 
 def _converted_days(year: int, month: int, day: int, calendar: str) -> int:
