@@ -20,7 +20,7 @@ import binascii
 import hashlib
 from array import array
 from collections.abc import Sequence
-from itertools import accumulate, pairwise
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from fonds.gcpause import gc_paused
 from fonds.log.chain import GENESIS, split_line
-from fonds.model.dates import date_bounds
+from fonds.model.dates import _DAY, date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
 from fonds.views.state import RESTRICTED, Correction, ViewState
@@ -36,10 +36,7 @@ from fonds.views.state import RESTRICTED, Correction, ViewState
 if TYPE_CHECKING:
     from fonds.log.jsonl import JsonlLog
 
-__all__ = ["COLUMNAR_FROM", "build_state"]
-
-COLUMNAR_FROM = 5_000
-"""Logs of fewer entries fold faster in Python than DuckDB starts up and plans its queries."""
+__all__ = ["build_state"]
 
 _CHUNK = 1 << 26  # newlines are looked for 64 MiB at a time: a bounded temporary array
 
@@ -130,10 +127,11 @@ class _Chain:
         self.bodies = self.starts + 7 + digits + 342  # where each record starts
         raw = np.frombuffer(data, dtype=np.uint8)
         # a line ends with "}" and its newline, and has room for its header and a record
-        self.sound = bool(
-            (raw[ends - 2] == 125).all() and (ends - 2 - self.bodies >= 1).all()
-        )
-        self.times, self.ids, self.hashes, self.prevs = [], [], [], []
+        self.sound = bool((raw[ends - 2] == 125).all() and (ends - 2 - self.bodies >= 1).all())
+        self.times: list[np.ndarray[Any, Any]] = []
+        self.ids: list[np.ndarray[Any, Any]] = []
+        self.hashes: list[np.ndarray[Any, Any]] = []
+        self.prevs: list[np.ndarray[Any, Any]] = []
         self.digests: list[bytes] = []
         if not self.sound:
             return
@@ -186,21 +184,20 @@ class _Chain:
         ids = headers[:, p + 193 : p + 257]
         hashes = headers[:, p + 267 : p + 331]
         # the hashed header, {"id":R,"prev":P,"seq":N,"time":T,"vocab":V}, by columns
-        parts = [
-            '{"id":"', ids, '","prev":"', prev, '","seq":', headers[:, 7:p], ',"time":"', time,
-            '","vocab":"', vocab, '"}',
-        ]  # fmt: skip
+        rows = high - low
+
+        def fixed(text: str) -> np.ndarray[Any, Any]:
+            return np.broadcast_to(_const(text), (rows, len(text)))
+
         columns = [
-            np.broadcast_to(_const(x), (high - low, len(x))) if isinstance(x, str) else x
-            for x in parts
-        ]
-        canonical = np.ascontiguousarray(np.concatenate(columns, axis=1))
+            fixed('{"id":"'), ids, fixed('","prev":"'), prev, fixed('","seq":'), headers[:, 7:p],
+            fixed(',"time":"'), time, fixed('","vocab":"'), vocab, fixed('"}'),
+        ]  # fmt: skip
+        canonical: np.ndarray[Any, Any] = np.ascontiguousarray(np.concatenate(columns, axis=1))
         step = canonical.shape[1]
         flat = memoryview(canonical.tobytes())
         sha = hashlib.sha256
-        digests = b"".join(
-            [sha(flat[at : at + step]).digest() for at in range(0, len(flat), step)]
-        )
+        digests = b"".join([sha(flat[at : at + step]).digest() for at in range(0, len(flat), step)])
         if binascii.hexlify(digests) != np.ascontiguousarray(hashes).tobytes():
             return False
         self.times.append(time)
@@ -224,40 +221,51 @@ def _records(data: bytes, chain: _Chain, ends: np.ndarray[Any, Any]) -> pa.Array
     views[:, 2] = windows
     views[:, 3] = chain.bodies - windows * _GIB
     whole = memoryview(data)
-    buffers = [
-        pa.py_buffer(whole[k * _GIB : (k + 2) * _GIB]) for k in range(int(windows[-1]) + 1)
-    ]
+    buffers = [pa.py_buffer(whole[k * _GIB : (k + 2) * _GIB]) for k in range(int(windows[-1]) + 1)]
     return pa.Array.from_buffers(
         pa.string_view(), count, [None, pa.py_buffer(views.tobytes()), *buffers]
     )
 
 
+def _int64(values: np.ndarray[Any, Any]) -> pa.Array:
+    """A NumPy column as an Arrow one, without a copy (``pa.array`` would load pandas)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def _numbers(column: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
+    """A column of non-null BIGINTs as NumPy, read from the buffers (``to_numpy`` loads
+    pandas)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = [
+        np.frombuffer(c.buffers()[1], np.int64, count=len(c), offset=8 * c.offset)
+        for c in chunks
+        if len(c)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
 def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
-    import duckdb
+    try:
+        import duckdb
+    except ImportError:  # the fold needs nothing but the standard library and orjson
+        return None
 
     count = len(ends)
     chain = _Chain(data, ends)
     if not chain.sound:
         return None
-    seqs = pa.array(np.arange(1, count + 1, dtype=np.int64))
-    records = pa.table({"n": seqs, "body": _records(data, chain, ends)})
-    ids = pa.table(
-        {
-            "n": seqs,
-            "id": pa.Array.from_buffers(
-                pa.string(), count,
-                [None, pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32).tobytes()),
-                 pa.py_buffer(chain.id_hex)],
-            ),
-        }
-    )  # fmt: skip
+    seqs = _int64(np.arange(1, count + 1))
+    records = pa.Table.from_arrays([seqs, _records(data, chain, ends)], names=["n", "body"])
+    id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32))
+    ids = pa.Array.from_buffers(pa.string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)])
     names, column = _fields()
     kinds = list(KINDS)
     paths = ", ".join(_quote(f'$."{name}"') for name in names)
     con = duckdb.connect(":memory:")
     try:
         con.register("records", records)
-        con.register("e", ids)
+        con.register("e", pa.Table.from_arrays([seqs, ids], names=["n", "id"]))
         kind_names = ", ".join(map(_quote, (k.name for k in kinds)))
         con.execute(f"""
             CREATE TEMP TABLE x AS SELECT n, f[1] AS kind, f FROM (
@@ -267,13 +275,14 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
         known = con.execute("SELECT count(*) FROM x").fetchall()[0]
         if known[0] != count:
             return None  # a record of no known kind: the reference fold reports it
-        state = _state(con, count, ends, kinds, column)
+        state = _state(con, ends, kinds, column)
     except duckdb.Error:
         return None  # bytes DuckDB cannot read (not UTF-8, not JSON): the reference scan
     finally:
         con.close()
     state._ids = bytearray(32) + b"".join(chain.digests)
     state._times = bytearray(27) + chain.time_bytes
+    state.head_seq, state.position = count, int(ends[-1])
     state.head_hash = chain.head_hash.tobytes().decode()
     return state
 
@@ -283,11 +292,7 @@ def _list(field: str) -> str:
 
 
 def _state(
-    con: Any,
-    count: int,
-    ends: np.ndarray[Any, Any],
-    kinds: Sequence[Kind],
-    column: dict[tuple[str, str], str],
+    con: Any, ends: np.ndarray[Any, Any], kinds: Sequence[Kind], column: dict[tuple[str, str], str]
 ) -> ViewState:
     state = ViewState()
 
@@ -311,21 +316,32 @@ def _state(
     state._ends = array("q", [0])
     state._ends.frombytes(ends.tobytes())
     state._seq_of = None
-    state.head_seq, state.position = count, int(ends[-1])
-    coded = _arrow(con, "SELECT kind FROM x ORDER BY n").column(0)
-    coded = coded.combine_chunks().dictionary_encode()
-    names = coded.dictionary.to_pylist()
-    state.kinds = ["", *map(names.__getitem__, coded.indices.to_numpy())]
-
-    state.restricted = set(
-        _column(con, f"""
-            SELECT n FROM x WHERE list_contains({_list("f[2]")}, {_quote(RESTRICTED)})
-        """)
+    names = [k.name for k in kinds]
+    codes = _numbers(
+        _arrow(
+            con,
+            f"""
+            SELECT CAST(list_position([{", ".join(map(_quote, names))}], kind) - 1 AS BIGINT)
+            FROM x ORDER BY n
+        """,
+        ).column(0)
     )
-    state.same_as = _column(con, f"""
+    state.kinds = ["", *map(names.__getitem__, codes.tolist())]
+    state.restricted = set(
+        _column(
+            con,
+            f"""
+            SELECT n FROM x WHERE list_contains({_list("f[2]")}, {_quote(RESTRICTED)})
+        """,
+        )
+    )
+    state.same_as = _column(
+        con,
+        f"""
         SELECT n FROM x WHERE kind = 'relation' AND {column[("relation", "predicate")]}
             = {_quote(SAME_AS)} ORDER BY n
-    """)
+    """,
+    )
     state.declarations = _index(con, _by_kind(kinds, declared), distinct=False)
     state.mentions = _index(con, _by_kind(kinds, about), distinct=True)
     state.citing = _index(con, _by_kind(kinds, cited), distinct=False)
@@ -344,32 +360,33 @@ def _arrow(con: Any, sql: str) -> pa.Table:
 
 
 def _column(con: Any, sql: str) -> list[int]:
-    return _arrow(con, sql).column(0).to_numpy().tolist()
+    values: list[int] = _numbers(_arrow(con, sql).column(0)).tolist()
+    return values
 
 
 def _index(con: Any, listed: str, *, distinct: bool) -> dict[str, Sequence[int]]:
     """Sequence numbers by key: keys in the order the fold first meets them, each key's
     numbers in log order (once per record when ``distinct``, as a record's ``about`` is)."""
-    pairs = f"""
-        SELECT n, unnest(v) AS key, unnest(generate_series(1, len(v))) AS ord
-        FROM (SELECT n, {listed} AS v FROM x)
-    """
-    if distinct:
-        pairs = f"SELECT n, key, min(ord) AS ord FROM ({pairs}) WHERE key IS NOT NULL GROUP BY ALL"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE k AS
-        WITH p AS ({pairs}), firsts AS (
-            SELECT key, min(n * 1048576 + ord) AS first FROM p WHERE key IS NOT NULL GROUP BY key
-        )
-        SELECT p.key, p.n, firsts.first, p.ord FROM p JOIN firsts USING (key)
-    """)
-    keys = _arrow(con, "SELECT key, count(*) FROM k GROUP BY key, first ORDER BY first")
-    flat = _arrow(con, "SELECT n FROM k ORDER BY first, n, ord").column(0)
-    seqs = array("q")
-    seqs.frombytes(flat.to_numpy().astype(np.int64).tobytes())
-    names = keys.column(0).to_pylist()
-    starts = [0, *accumulate(keys.column(1).to_pylist())]
-    return dict(zip(names, [seqs[a:b] for a, b in pairwise(starts)], strict=True))
+    seqs = "list_sort(list_distinct(list(n)))" if distinct else "list(n ORDER BY n, ord)"
+    found = _arrow(
+        con,
+        f"""
+        SELECT key, {seqs} AS seqs FROM (
+            SELECT n, unnest(v) AS key, unnest(generate_series(1, len(v))) AS ord
+            FROM (SELECT n, {listed} AS v FROM x)
+        ) WHERE key IS NOT NULL GROUP BY key ORDER BY min(n * 1048576 + ord)
+    """,
+    )
+    keys = found.column(0).to_pylist()
+    lists = found.column(1).combine_chunks()
+    width = np.int64 if pa.types.is_large_list(lists.type) else np.int32
+    bounds = np.frombuffer(
+        lists.buffers()[1], width, count=len(lists) + 1, offset=lists.offset * width().itemsize
+    )
+    flat = array("q")
+    flat.frombytes(_numbers(lists.values[int(bounds[0]) : int(bounds[-1])]).tobytes())
+    starts = (bounds - bounds[0]).tolist()
+    return dict(zip(keys, [flat[a:b] for a, b in pairwise(starts)], strict=True))
 
 
 def _corrections(
@@ -401,11 +418,30 @@ def _corrections(
     return found
 
 
+def _day_bounds(
+    years: np.ndarray[Any, Any], months: np.ndarray[Any, Any], days: np.ndarray[Any, Any]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """:func:`~fonds.model.dates.date_bounds` of plain Gregorian days, by columns (the same
+    arithmetic, Hinnant's days from civil); where the day does not exist the mask is False."""
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    lengths = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    valid = (months >= 1) & (months <= 12)
+    longest = lengths[np.where(valid, months, 0)] + ((months == 2) & leap)
+    valid &= (days >= 1) & (days <= longest)
+    y = years - (months <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (months + np.where(months > 2, -3, 9)) + 2) // 5 + days - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    start = (era * 146097 + doe - 719468) * _DAY
+    return np.where(valid, start, 0), valid
+
+
 def _dated(
     con: Any, kinds: Sequence[Kind], column: dict[tuple[str, str], str]
 ) -> list[tuple[int, int, int]]:
     """(lower, upper, seq) of every entry a timeline places, sorted; the bounds computed once
-    per distinct (date, calendar)."""
+    per distinct (date, calendar), plain days by columns."""
     if not kinds:
         return []
 
@@ -422,23 +458,44 @@ def _dated(
         SELECT n, {_by_kind(kinds, field)} AS date, {_by_kind(kinds, calendar)} AS calendar
         FROM x
     """).fetchall()
-    pairs = con.execute(
-        "SELECT DISTINCT date, calendar FROM d WHERE date IS NOT NULL"
-    ).fetchall()
-    bounds = [(d, c, *b) for d, c in pairs if (b := date_bounds(d, c)) is not None]
-    table = pa.table(
-        {
-            "date": pa.array([b[0] for b in bounds], pa.string()),
-            "calendar": pa.array([b[1] for b in bounds], pa.string()),
-            "low": pa.array([b[2] for b in bounds], pa.int64()),
-            "high": pa.array([b[3] for b in bounds], pa.int64()),
-        }
+    pairs = _arrow(
+        con,
+        """
+        SELECT date, calendar, CAST(plain AS BIGINT) AS plain,
+            CAST(CASE WHEN plain THEN substr(date, 1, 4) ELSE '0' END AS BIGINT) AS year,
+            CAST(CASE WHEN plain THEN substr(date, 6, 2) ELSE '0' END AS BIGINT) AS month,
+            CAST(CASE WHEN plain THEN substr(date, 9, 2) ELSE '0' END AS BIGINT) AS day
+        FROM (
+            SELECT date, calendar,
+                regexp_full_match(date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+                AND coalesce(calendar, '') IN ('', 'gregorian') AS plain
+            FROM (SELECT DISTINCT date, calendar FROM d WHERE date IS NOT NULL)
+        )
+    """,
     )
+    plain = _numbers(pairs.column("plain")).astype(bool)
+    low, valid = _day_bounds(*(_numbers(pairs.column(c)) for c in ("year", "month", "day")))
+    high = low + (_DAY - 1)
+    known = plain & valid
+    dates, calendars = pairs.column("date"), pairs.column("calendar")
+    for at in np.flatnonzero(~known).tolist():  # the other forms, by the model's parser
+        bounds = date_bounds(dates[at].as_py(), calendars[at].as_py())
+        if bounds is not None:
+            low[at], high[at], known[at] = bounds[0], bounds[1], True
+    table = pa.Table.from_arrays(
+        [dates.combine_chunks(), calendars.combine_chunks(), _int64(low), _int64(high),
+         _int64(known)],
+        names=["date", "calendar", "low", "high", "known"],
+    )  # fmt: skip
     con.register("bounds", table)
-    found = _arrow(con, """
+    found = _arrow(
+        con,
+        """
         SELECT b.low, b.high, d.n FROM d JOIN bounds b
             ON d.date = b.date AND d.calendar IS NOT DISTINCT FROM b.calendar
+        WHERE b.known = 1
         ORDER BY b.low, b.high, d.n
-    """)
-    lows, highs, seqs = (found.column(i).to_numpy().tolist() for i in range(3))
+    """,
+    )
+    lows, highs, seqs = (_numbers(found.column(i)).tolist() for i in range(3))
     return list(zip(lows, highs, seqs, strict=True))

@@ -463,19 +463,39 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         log.ensure_verified()
     if head is not None and state.head_seq != head.seq:
         position, folded_from = start, state.head_seq
-        loads = orjson.loads
-        with gc_paused():
-            for header, body, after in pending if start else log.scan(0):
-                state.fold(header.seq, header.time, header.id, header.hash, loads(body),
-                           (position, after))  # fmt: skip
-                position = after
-            state.seal()
+        built = _built_by_columns(log) if not start and head.seq >= _COLUMNAR_FROM else None
+        if built is not None:
+            state, position = built, built.position
+        else:
+            loads = orjson.loads
+            with gc_paused():
+                for header, body, after in pending if start else log.scan(0):
+                    state.fold(header.seq, header.time, header.id, header.hash, loads(body),
+                               (position, after))  # fmt: skip
+                    position = after
+                state.seal()
         state.position = position
         # a few new entries are cheaper to fold again next time than to re-save the snapshot
         if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
             log.cache.put(SNAPSHOT, state.to_bytes())
     state.attach(log.record_bytes, log.location)
     return state
+
+
+_COLUMNAR_FROM = 5_000  # below this, Python folds a log before DuckDB has planned its queries
+
+
+def _built_by_columns(log: LogStore) -> ViewState | None:
+    """The first build of a folder log by columns (:mod:`fonds.views.columnar`); None for
+    another backend, or a log the columns leave to the fold (one with a fault, which the
+    fold's scan then names)."""
+    from fonds.log.jsonl import JsonlLog
+
+    if not isinstance(log, JsonlLog):
+        return None
+    from fonds.views.columnar import build_state
+
+    return build_state(log)
 
 
 def _first(scanning: Iterator[ScannedEntry]) -> ScannedEntry | None:
