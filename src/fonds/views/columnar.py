@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import threading
 from array import array
 from collections.abc import Sequence
 from itertools import pairwise
@@ -116,8 +117,9 @@ def _const(text: str) -> np.ndarray[Any, Any]:
 
 
 class _Chain:
-    """The header fields of every entry, checked: record ids and header hashes recomputed, the
-    chain and record times followed. ``sound`` is False at the first doubt."""
+    """Where each entry's header and record lie and, once verified, the header fields of
+    every entry, checked: record ids and header hashes recomputed, the chain and record times
+    followed. ``sound`` is False at the first doubt."""
 
     def __init__(self, data: bytes, ends: np.ndarray[Any, Any]) -> None:
         count = len(ends)
@@ -133,8 +135,12 @@ class _Chain:
         self.hashes: list[np.ndarray[Any, Any]] = []
         self.prevs: list[np.ndarray[Any, Any]] = []
         self.digests: list[bytes] = []
-        if not self.sound:
-            return
+        self.digits = digits
+
+    def verify(self, data: bytes, ends: np.ndarray[Any, Any]) -> None:
+        """Recompute every header hash and record id and follow the chain; ``sound`` says
+        whether all of it holds."""
+        digits = self.digits
         sha = hashlib.sha256
         view = memoryview(data)
         for width in np.unique(digits).tolist():
@@ -257,27 +263,46 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
         return None
     seqs = _int64(np.arange(1, count + 1))
     records = pa.Table.from_arrays([seqs, _records(data, chain, ends)], names=["n", "body"])
-    id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32))
-    ids = pa.Array.from_buffers(pa.string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)])
     names, column = _fields()
     kinds = list(KINDS)
     paths = ", ".join(_quote(f'$."{name}"') for name in names)
+    kind_names = ", ".join(map(_quote, (k.name for k in kinds)))
     con = duckdb.connect(":memory:")
+    failed: list[BaseException] = []
+
+    def extract() -> None:
+        try:
+            con.register("records", records)
+            con.execute(f"""
+                CREATE TEMP TABLE x AS SELECT n, f[1] AS kind, f FROM (
+                    SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
+                ) WHERE f[1] IN ({kind_names})
+            """).fetchall()
+        except duckdb.Error as exc:  # bytes DuckDB cannot read (not UTF-8, not JSON)
+            failed.append(exc)
+
     try:
-        con.register("records", records)
+        # DuckDB reads the records on its threads while Python hashes (hashlib holds the
+        # interpreter for inputs this small): on two cores, the two overlap
+        reading = threading.Thread(target=extract, name="fonds-columnar")
+        reading.start()
+        try:
+            chain.verify(data, ends)
+        finally:
+            reading.join()
+        if not chain.sound or failed:
+            return None  # the reference scan names the fault
+        id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32))
+        ids = pa.Array.from_buffers(
+            pa.string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)]
+        )
         con.register("e", pa.Table.from_arrays([seqs, ids], names=["n", "id"]))
-        kind_names = ", ".join(map(_quote, (k.name for k in kinds)))
-        con.execute(f"""
-            CREATE TEMP TABLE x AS SELECT n, f[1] AS kind, f FROM (
-                SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
-            ) WHERE f[1] IN ({kind_names})
-        """).fetchall()
         known = con.execute("SELECT count(*) FROM x").fetchall()[0]
         if known[0] != count:
             return None  # a record of no known kind: the reference fold reports it
         state = _state(con, ends, kinds, column)
     except duckdb.Error:
-        return None  # bytes DuckDB cannot read (not UTF-8, not JSON): the reference scan
+        return None
     finally:
         con.close()
     state._ids = bytearray(32) + b"".join(chain.digests)
