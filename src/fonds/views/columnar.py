@@ -110,6 +110,7 @@ def _by_kind(kinds: Sequence[Kind], expression: Any, otherwise: str = "NULL") ->
 
 _POWERS = np.array([10**k for k in range(19)], dtype=np.int64)
 _GIB = 1 << 30
+_ROWS = 1 << 15  # entries whose headers are checked at once: bounded temporary arrays
 
 
 def _const(text: str) -> np.ndarray[Any, Any]:
@@ -125,92 +126,102 @@ class _Chain:
         count = len(ends)
         self.starts = np.concatenate([np.zeros(1, np.int64), ends[:-1]])
         seqs = np.arange(1, count + 1, dtype=np.int64)
-        digits = np.searchsorted(_POWERS, seqs, side="right")
-        self.bodies = self.starts + 7 + digits + 342  # where each record starts
+        self.digits = np.searchsorted(_POWERS, seqs, side="right")
+        self.bodies = self.starts + 7 + self.digits + 342  # where each record starts
         raw = np.frombuffer(data, dtype=np.uint8)
         # a line ends with "}" and its newline, and has room for its header and a record
         self.sound = bool((raw[ends - 2] == 125).all() and (ends - 2 - self.bodies >= 1).all())
-        self.times: list[np.ndarray[Any, Any]] = []
-        self.ids: list[np.ndarray[Any, Any]] = []
-        self.hashes: list[np.ndarray[Any, Any]] = []
-        self.prevs: list[np.ndarray[Any, Any]] = []
         self.digests: list[bytes] = []
-        self.digits = digits
+        self.id_hex = self.time_bytes = b""
+        self.head_hash = ""
 
     def verify(self, data: bytes, ends: np.ndarray[Any, Any]) -> None:
-        """Recompute every header hash and record id and follow the chain; ``sound`` says
-        whether all of it holds."""
-        digits = self.digits
-        sha = hashlib.sha256
+        """Recompute every header hash and record id and follow the chain, a bounded number
+        of entries at a time; ``sound`` says whether all of it holds."""
         view = memoryview(data)
-        for width in np.unique(digits).tolist():
-            rows = np.flatnonzero(digits == width)
-            low, high = int(rows[0]), int(rows[-1]) + 1
-            if not self._group(data, view, low, high, int(width)):
-                self.sound = False
-                return
-        # the record ids: SHA-256 of the stored record bytes (hashlib: OpenSSL, faster than
-        # DuckDB's sha256 by 2-3x here)
-        self.digests = [
-            sha(view[a:b]).digest()
-            for a, b in zip(self.bodies.tolist(), (ends - 2).tolist(), strict=True)
-        ]
-        ids = np.concatenate(self.ids)
-        if binascii.hexlify(b"".join(self.digests)) != ids.tobytes():
-            self.sound = False
-            return
-        times, hashes, prevs = (np.concatenate(x) for x in (self.times, self.hashes, self.prevs))
-        chained = (prevs[0] == _const(GENESIS)).all() and (prevs[1:] == hashes[:-1]).all()
-        stamps = times.view("S27").ravel()
-        self.sound = bool(chained and (stamps[1:] > stamps[:-1]).all())
-        self.time_bytes, self.id_hex, self.head_hash = times.tobytes(), ids.tobytes(), hashes[-1]
-
-    def _group(self, data: bytes, view: memoryview, low: int, high: int, width: int) -> bool:
-        """Check the entries ``low`` to ``high`` (0-based), whose sequence numbers have
-        ``width`` digits: their headers then have one layout, taken apart by columns."""
-        p = 7 + width  # the comma after the sequence number
-        size = p + 342
-        block = b"".join([data[a : a + size] for a in self.starts[low:high].tolist()])
-        headers = np.frombuffer(block, dtype=np.uint8).reshape(high - low, size)
-        seqs = np.arange(low + 1, high + 1, dtype=np.int64)
-        expected = (seqs[:, None] // _POWERS[width - 1 :: -1][:width] % 10 + 48).astype(np.uint8)
-        marks = (
-            (0, '{"seq":'), (p, ',"time":"'), (p + 36, '","prev":"'), (p + 110, '","vocab":"'),
-            (p + 185, '","id":"'), (p + 257, '","hash":"'), (p + 331, '","record":'),
-        )  # fmt: skip
-        if not (
-            ((headers >= 32) & (headers < 127)).all()
-            and (headers[:, 7:p] == expected).all()
-            and all((headers[:, at : at + len(m)] == _const(m)).all() for at, m in marks)
-        ):
-            return False
-        time = headers[:, p + 9 : p + 36]
-        prev = headers[:, p + 46 : p + 110]
-        vocab = headers[:, p + 121 : p + 185]
-        ids = headers[:, p + 193 : p + 257]
-        hashes = headers[:, p + 267 : p + 331]
-        # the hashed header, {"id":R,"prev":P,"seq":N,"time":T,"vocab":V}, by columns
-        rows = high - low
-
-        def fixed(text: str) -> np.ndarray[Any, Any]:
-            return np.broadcast_to(_const(text), (rows, len(text)))
-
-        columns = [
-            fixed('{"id":"'), ids, fixed('","prev":"'), prev, fixed('","seq":'), headers[:, 7:p],
-            fixed(',"time":"'), time, fixed('","vocab":"'), vocab, fixed('"}'),
-        ]  # fmt: skip
-        canonical: np.ndarray[Any, Any] = np.ascontiguousarray(np.concatenate(columns, axis=1))
-        step = canonical.shape[1]
-        flat = memoryview(canonical.tobytes())
         sha = hashlib.sha256
-        digests = b"".join([sha(flat[at : at + step]).digest() for at in range(0, len(flat), step)])
-        if binascii.hexlify(digests) != np.ascontiguousarray(hashes).tobytes():
-            return False
-        self.times.append(time)
-        self.ids.append(ids)
-        self.hashes.append(hashes)
-        self.prevs.append(prev)
-        return True
+        starts, bodies, stops = self.starts.tolist(), self.bodies.tolist(), (ends - 2).tolist()
+        ids: list[bytes] = []
+        times: list[bytes] = []
+        last_hash, last_time = _const(GENESIS), np.bytes_(b"")
+        count = len(ends)
+        for low in range(0, count, _ROWS):
+            high = min(count, low + _ROWS)
+            # entries whose sequence numbers have as many digits share one header layout
+            cuts = [low, *(np.flatnonzero(np.diff(self.digits[low:high])) + low + 1).tolist()]
+            for a, b in pairwise([*cuts, high]):
+                found = _headers(data, starts[a:b], a, int(self.digits[a]))
+                if found is None:
+                    self.sound = False
+                    return
+                time, hexes, hashes, prevs = found
+                stamps = time.view("S27").ravel()
+                records = zip(bodies[a:b], stops[a:b], strict=True)
+                digests = [sha(view[x:y]).digest() for x, y in records]
+                if not (
+                    (prevs[0] == last_hash).all()
+                    and (prevs[1:] == hashes[:-1]).all()
+                    and stamps[0] > last_time
+                    and (stamps[1:] > stamps[:-1]).all()
+                    and binascii.hexlify(b"".join(digests)) == hexes.tobytes()
+                ):
+                    self.sound = False
+                    return
+                last_hash, last_time = hashes[-1], stamps[-1]
+                self.digests += digests
+                ids.append(hexes.tobytes())
+                times.append(time.tobytes())
+        self.id_hex, self.time_bytes = b"".join(ids), b"".join(times)
+        self.head_hash = last_hash.tobytes().decode()
+
+
+def _headers(
+    data: bytes, starts: list[int], first: int, width: int
+) -> tuple[np.ndarray[Any, Any], ...] | None:
+    """The record time, record id, hash and previous hash of the entries that start at
+    ``starts`` (the first one is entry ``first + 1``; all have sequence numbers of ``width``
+    digits, so one layout), each header hash recomputed; None when a header is not in the
+    entry format or its hash does not match."""
+    rows = len(starts)
+    p = 7 + width  # the comma after the sequence number
+    size = p + 342
+    block = b"".join([data[a : a + size] for a in starts])
+    headers = np.frombuffer(block, dtype=np.uint8).reshape(rows, size)
+    seqs = np.arange(first + 1, first + rows + 1, dtype=np.int64)
+    expected = (seqs[:, None] // _POWERS[width - 1 :: -1][:width] % 10 + 48).astype(np.uint8)
+    marks = (
+        (0, '{"seq":'), (p, ',"time":"'), (p + 36, '","prev":"'), (p + 110, '","vocab":"'),
+        (p + 185, '","id":"'), (p + 257, '","hash":"'), (p + 331, '","record":'),
+    )  # fmt: skip
+    if not (
+        headers.min() >= 32  # printable ASCII, as every header field is
+        and headers.max() < 127
+        and (headers[:, 7:p] == expected).all()
+        and all((headers[:, at : at + len(m)] == _const(m)).all() for at, m in marks)
+    ):
+        return None
+    time = headers[:, p + 9 : p + 36]
+    prev = headers[:, p + 46 : p + 110]
+    vocab = headers[:, p + 121 : p + 185]
+    ids = headers[:, p + 193 : p + 257]
+    hashes = headers[:, p + 267 : p + 331]
+
+    def fixed(text: str) -> np.ndarray[Any, Any]:
+        return np.broadcast_to(_const(text), (rows, len(text)))
+
+    # the hashed header, {"id":R,"prev":P,"seq":N,"time":T,"vocab":V}, by columns
+    columns = [
+        fixed('{"id":"'), ids, fixed('","prev":"'), prev, fixed('","seq":'), headers[:, 7:p],
+        fixed(',"time":"'), time, fixed('","vocab":"'), vocab, fixed('"}'),
+    ]  # fmt: skip
+    canonical = np.concatenate(columns, axis=1).tobytes()
+    step = len(canonical) // rows
+    flat = memoryview(canonical)
+    sha = hashlib.sha256
+    digests = b"".join([sha(flat[at : at + step]).digest() for at in range(0, len(flat), step)])
+    if binascii.hexlify(digests) != np.ascontiguousarray(hashes).tobytes():
+        return None
+    return np.ascontiguousarray(time), np.ascontiguousarray(ids), hashes, prev
 
 
 def _records(data: bytes, chain: _Chain, ends: np.ndarray[Any, Any]) -> pa.Array:
@@ -263,44 +274,43 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
         return None
     seqs = _int64(np.arange(1, count + 1))
     records = pa.Table.from_arrays([seqs, _records(data, chain, ends)], names=["n", "body"])
-    names, column = _fields()
     kinds = list(KINDS)
-    paths = ", ".join(_quote(f'$."{name}"') for name in names)
-    kind_names = ", ".join(map(_quote, (k.name for k in kinds)))
+    names, column = _fields()
+    steps = _queries(kinds, names, column)
     con = duckdb.connect(":memory:")
+    tables: dict[str, pa.Table] = {}
     failed: list[BaseException] = []
 
-    def extract() -> None:
+    def query() -> None:
         try:
             con.register("records", records)
-            con.execute(f"""
-                CREATE TEMP TABLE x AS SELECT n, f[1] AS kind, f FROM (
-                    SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
-                ) WHERE f[1] IN ({kind_names})
-            """).fetchall()
+            for name, sql in steps:
+                if name:
+                    tables[name] = _arrow(con, sql)
+                else:
+                    con.execute(sql).fetchall()
         except duckdb.Error as exc:  # bytes DuckDB cannot read (not UTF-8, not JSON)
             failed.append(exc)
 
     try:
-        # DuckDB reads the records on its threads while Python hashes (hashlib holds the
-        # interpreter for inputs this small): on two cores, the two overlap
-        reading = threading.Thread(target=extract, name="fonds-columnar")
-        reading.start()
+        # DuckDB reads the records and groups the indexes on its threads while Python
+        # hashes (hashlib holds the interpreter for inputs this small): the two overlap
+        querying = threading.Thread(target=query, name="fonds-columnar")
+        querying.start()
         try:
             chain.verify(data, ends)
         finally:
-            reading.join()
+            querying.join()
         if not chain.sound or failed:
             return None  # the reference scan names the fault
+        if _numbers(tables["count"].column(0)).tolist() != [count]:
+            return None  # a record of no known kind: the reference fold reports it
         id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32))
         ids = pa.Array.from_buffers(
             pa.string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)]
         )
         con.register("e", pa.Table.from_arrays([seqs, ids], names=["n", "id"]))
-        known = con.execute("SELECT count(*) FROM x").fetchall()[0]
-        if known[0] != count:
-            return None  # a record of no known kind: the reference fold reports it
-        state = _state(con, ends, kinds, column)
+        state = _state(con, tables, ends, kinds, column)
     except duckdb.Error:
         return None
     finally:
@@ -308,7 +318,7 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
     state._ids = bytearray(32) + b"".join(chain.digests)
     state._times = bytearray(27) + chain.time_bytes
     state.head_seq, state.position = count, int(ends[-1])
-    state.head_hash = chain.head_hash.tobytes().decode()
+    state.head_hash = chain.head_hash
     return state
 
 
@@ -316,10 +326,11 @@ def _list(field: str) -> str:
     return f"coalesce(json_extract_string({field}, '$[*]'), [])"
 
 
-def _state(
-    con: Any, ends: np.ndarray[Any, Any], kinds: Sequence[Kind], column: dict[tuple[str, str], str]
-) -> ViewState:
-    state = ViewState()
+def _queries(
+    kinds: Sequence[Kind], names: list[str], column: dict[tuple[str, str], str]
+) -> list[tuple[str, str]]:
+    """What DuckDB computes from the records alone, in order: (name of the result, query),
+    or ("", statement)."""
 
     def col(kind: Kind, field: str) -> str:
         return column[(kind.name, field)]
@@ -338,40 +349,78 @@ def _state(
             return None
         return f"coalesce(json_extract_string({col(kind, kind.citations)}, '$[*].source'), [])"
 
+    def date(kind: Kind) -> str | None:
+        when = kind.timeline_date
+        return col(kind, when.field) if when is not None else None
+
+    def calendar(kind: Kind) -> str | None:
+        when = kind.timeline_date
+        return col(kind, when.calendar) if when is not None and when.calendar else None
+
+    paths = ", ".join(_quote(f'$."{name}"') for name in names)
+    kind_names = ", ".join(_quote(k.name) for k in kinds)
+    # each record's fields, its JSON read once
+    steps = [
+        ("", f"""
+            CREATE TEMP TABLE x AS SELECT n, f[1] AS kind, f FROM (
+                SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
+            ) WHERE f[1] IN ({kind_names})
+        """),
+        ("count", "SELECT count(*)::BIGINT FROM x"),
+        ("kinds", f"SELECT (list_position([{kind_names}], kind) - 1)::BIGINT FROM x ORDER BY n"),
+        ("restricted", f"""
+            SELECT n FROM x WHERE list_contains({_list("f[2]")}, {_quote(RESTRICTED)})
+        """),
+        ("same_as", f"""
+            SELECT n FROM x WHERE kind = 'relation'
+                AND {column[("relation", "predicate")]} = {_quote(SAME_AS)} ORDER BY n
+        """),
+        ("declarations", _index_query(_by_kind(kinds, declared), distinct=False)),
+        ("mentions", _index_query(_by_kind(kinds, about), distinct=True)),
+        ("citing", _index_query(_by_kind(kinds, cited), distinct=False)),
+        ("", f"""
+            CREATE TEMP TABLE d AS SELECT * FROM (
+                SELECT n, {_by_kind(kinds, date)} AS date, {_by_kind(kinds, calendar)} AS calendar
+                FROM x
+            ) WHERE date IS NOT NULL
+        """),
+        # the distinct dates, plain Gregorian days taken apart for the columns to compute
+        ("dates", """
+            SELECT date, calendar, plain::BIGINT AS plain,
+                (CASE WHEN plain THEN substr(date, 1, 4) ELSE '0' END)::BIGINT AS year,
+                (CASE WHEN plain THEN substr(date, 6, 2) ELSE '0' END)::BIGINT AS month,
+                (CASE WHEN plain THEN substr(date, 9, 2) ELSE '0' END)::BIGINT AS day
+            FROM (
+                SELECT date, calendar,
+                    regexp_full_match(date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+                    AND coalesce(calendar, '') IN ('', 'gregorian') AS plain
+                FROM (SELECT DISTINCT date, calendar FROM d)
+            )
+        """),
+    ]  # fmt: skip
+    return steps
+
+
+def _state(
+    con: Any,
+    tables: dict[str, pa.Table],
+    ends: np.ndarray[Any, Any],
+    kinds: Sequence[Kind],
+    column: dict[tuple[str, str], str],
+) -> ViewState:
+    state = ViewState()
     state._ends = array("q", [0])
     state._ends.frombytes(ends.tobytes())
     state._seq_of = None
     names = [k.name for k in kinds]
-    codes = _numbers(
-        _arrow(
-            con,
-            f"""
-            SELECT CAST(list_position([{", ".join(map(_quote, names))}], kind) - 1 AS BIGINT)
-            FROM x ORDER BY n
-        """,
-        ).column(0)
-    )
-    state.kinds = ["", *map(names.__getitem__, codes.tolist())]
-    state.restricted = set(
-        _column(
-            con,
-            f"""
-            SELECT n FROM x WHERE list_contains({_list("f[2]")}, {_quote(RESTRICTED)})
-        """,
-        )
-    )
-    state.same_as = _column(
-        con,
-        f"""
-        SELECT n FROM x WHERE kind = 'relation' AND {column[("relation", "predicate")]}
-            = {_quote(SAME_AS)} ORDER BY n
-    """,
-    )
-    state.declarations = _index(con, _by_kind(kinds, declared), distinct=False)
-    state.mentions = _index(con, _by_kind(kinds, about), distinct=True)
-    state.citing = _index(con, _by_kind(kinds, cited), distinct=False)
+    state.kinds = ["", *map(names.__getitem__, _numbers(tables["kinds"].column(0)).tolist())]
+    state.restricted = set(_numbers(tables["restricted"].column(0)).tolist())
+    state.same_as = _numbers(tables["same_as"].column(0)).tolist()
+    state.declarations = _index(tables["declarations"])
+    state.mentions = _index(tables["mentions"])
+    state.citing = _index(tables["citing"])
     state.corrections = _corrections(con, [k for k in kinds if k.correction], column)
-    state.dated = _dated(con, [k for k in kinds if k.timeline_date is not None], column)
+    state.dated = _dated(con, tables["dates"])
     state._dated_sorted = True
     return state
 
@@ -384,24 +433,20 @@ def _arrow(con: Any, sql: str) -> pa.Table:
     return table
 
 
-def _column(con: Any, sql: str) -> list[int]:
-    values: list[int] = _numbers(_arrow(con, sql).column(0)).tolist()
-    return values
-
-
-def _index(con: Any, listed: str, *, distinct: bool) -> dict[str, Sequence[int]]:
+def _index_query(listed: str, *, distinct: bool) -> str:
     """Sequence numbers by key: keys in the order the fold first meets them, each key's
     numbers in log order (once per record when ``distinct``, as a record's ``about`` is)."""
     seqs = "list_sort(list_distinct(list(n)))" if distinct else "list(n ORDER BY n, ord)"
-    found = _arrow(
-        con,
-        f"""
+    return f"""
         SELECT key, {seqs} AS seqs FROM (
             SELECT n, unnest(v) AS key, unnest(generate_series(1, len(v))) AS ord
             FROM (SELECT n, {listed} AS v FROM x)
         ) WHERE key IS NOT NULL GROUP BY key ORDER BY min(n * 1048576 + ord)
-    """,
-    )
+    """
+
+
+def _index(found: pa.Table) -> dict[str, Sequence[int]]:
+    """An index query's result as the state keeps it: arrays sliced from one."""
     keys = found.column(0).to_pylist()
     lists = found.column(1).combine_chunks()
     width = np.int64 if pa.types.is_large_list(lists.type) else np.int32
@@ -462,42 +507,9 @@ def _day_bounds(
     return np.where(valid, start, 0), valid
 
 
-def _dated(
-    con: Any, kinds: Sequence[Kind], column: dict[tuple[str, str], str]
-) -> list[tuple[int, int, int]]:
+def _dated(con: Any, pairs: pa.Table) -> list[tuple[int, int, int]]:
     """(lower, upper, seq) of every entry a timeline places, sorted; the bounds computed once
     per distinct (date, calendar), plain days by columns."""
-    if not kinds:
-        return []
-
-    def field(kind: Kind) -> str | None:
-        when = kind.timeline_date
-        return column[(kind.name, when.field)] if when is not None else None
-
-    def calendar(kind: Kind) -> str | None:
-        when = kind.timeline_date
-        return column[(kind.name, when.calendar)] if when and when.calendar else "NULL"
-
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE d AS
-        SELECT n, {_by_kind(kinds, field)} AS date, {_by_kind(kinds, calendar)} AS calendar
-        FROM x
-    """).fetchall()
-    pairs = _arrow(
-        con,
-        """
-        SELECT date, calendar, CAST(plain AS BIGINT) AS plain,
-            CAST(CASE WHEN plain THEN substr(date, 1, 4) ELSE '0' END AS BIGINT) AS year,
-            CAST(CASE WHEN plain THEN substr(date, 6, 2) ELSE '0' END AS BIGINT) AS month,
-            CAST(CASE WHEN plain THEN substr(date, 9, 2) ELSE '0' END AS BIGINT) AS day
-        FROM (
-            SELECT date, calendar,
-                regexp_full_match(date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-                AND coalesce(calendar, '') IN ('', 'gregorian') AS plain
-            FROM (SELECT DISTINCT date, calendar FROM d WHERE date IS NOT NULL)
-        )
-    """,
-    )
     plain = _numbers(pairs.column("plain")).astype(bool)
     low, valid = _day_bounds(*(_numbers(pairs.column(c)) for c in ("year", "month", "day")))
     high = low + (_DAY - 1)
