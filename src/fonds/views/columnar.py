@@ -359,31 +359,39 @@ def _queries(
 
     paths = ", ".join(_quote(f'$."{name}"') for name in names)
     kind_names = ", ".join(_quote(k.name) for k in kinds)
-    # each record's fields, its JSON read once
+    fixes = [k for k in kinds if k.correction]
+    fix = {
+        name: _by_kind(fixes, lambda kind, name=name: col(kind, name))
+        for name in ("target", "replacement", "reason")
+    }
+    # each record's JSON read once, and what the indexes take from it worked out there
     steps = [
         ("", f"""
-            CREATE TEMP TABLE x AS SELECT n, f[1] AS kind, f FROM (
-                SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
-            ) WHERE f[1] IN ({kind_names})
+            CREATE TEMP TABLE x AS SELECT n, kind,
+                {_by_kind(kinds, about)} AS about,
+                {_by_kind(kinds, declared)} AS declared,
+                {_by_kind(kinds, cited)} AS cited,
+                {_by_kind(kinds, date)} AS date,
+                {_by_kind(kinds, calendar)} AS calendar,
+                list_contains({_list("f[2]")}, {_quote(RESTRICTED)}) AS restricted,
+                kind = 'relation' AND {column[("relation", "predicate")]} = {_quote(SAME_AS)}
+                    AS same_as,
+                {fix["target"]} AS target, {fix["replacement"]} AS replacement,
+                {fix["reason"]} AS reason
+            FROM (
+                SELECT n, f[1] AS kind, f FROM (
+                    SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
+                ) WHERE f[1] IN ({kind_names})
+            )
         """),
         ("count", "SELECT count(*)::BIGINT FROM x"),
         ("kinds", f"SELECT (list_position([{kind_names}], kind) - 1)::BIGINT FROM x ORDER BY n"),
-        ("restricted", f"""
-            SELECT n FROM x WHERE list_contains({_list("f[2]")}, {_quote(RESTRICTED)})
-        """),
-        ("same_as", f"""
-            SELECT n FROM x WHERE kind = 'relation'
-                AND {column[("relation", "predicate")]} = {_quote(SAME_AS)} ORDER BY n
-        """),
-        ("declarations", _index_query(_by_kind(kinds, declared), distinct=False)),
-        ("mentions", _index_query(_by_kind(kinds, about), distinct=True)),
-        ("citing", _index_query(_by_kind(kinds, cited), distinct=False)),
-        ("", f"""
-            CREATE TEMP TABLE d AS SELECT * FROM (
-                SELECT n, {_by_kind(kinds, date)} AS date, {_by_kind(kinds, calendar)} AS calendar
-                FROM x
-            ) WHERE date IS NOT NULL
-        """),
+        ("restricted", "SELECT n FROM x WHERE restricted"),
+        ("same_as", "SELECT n FROM x WHERE same_as ORDER BY n"),
+        ("declarations", _index_query("declared", distinct=False)),
+        ("mentions", _index_query("about", distinct=True)),
+        ("citing", _index_query("cited", distinct=False)),
+        ("", "CREATE TEMP TABLE d AS SELECT n, date, calendar FROM x WHERE date IS NOT NULL"),
         # the distinct dates, plain Gregorian days taken apart for the columns to compute
         ("dates", """
             SELECT date, calendar, plain::BIGINT AS plain,
@@ -419,7 +427,7 @@ def _state(
     state.declarations = _index(tables["declarations"])
     state.mentions = _index(tables["mentions"])
     state.citing = _index(tables["citing"])
-    state.corrections = _corrections(con, [k for k in kinds if k.correction], column)
+    state.corrections = _corrections(con)
     state.dated = _dated(con, tables["dates"])
     state._dated_sorted = True
     return state
@@ -459,21 +467,11 @@ def _index(found: pa.Table) -> dict[str, Sequence[int]]:
     return dict(zip(keys, [flat[a:b] for a, b in pairwise(starts)], strict=True))
 
 
-def _corrections(
-    con: Any, kinds: Sequence[Kind], column: dict[tuple[str, str], str]
-) -> dict[int, list[Correction]]:
+def _corrections(con: Any) -> dict[int, list[Correction]]:
     """Corrections by the entry they name: a record id names its latest entry up to the
     correction itself (the fold looks it up as it goes)."""
-    if not kinds:
-        return {}
-    names = ", ".join(_quote(k.name) for k in kinds)
-    k0 = kinds[0].name
-    rows = con.execute(f"""
-        WITH c AS (
-            SELECT n, kind, {column[(k0, "target")]} AS target,
-                {column[(k0, "replacement")]} AS replacement, {column[(k0, "reason")]} AS reason
-            FROM x WHERE kind IN ({names})
-        )
+    rows = con.execute("""
+        WITH c AS (SELECT n, kind, target, replacement, reason FROM x WHERE target IS NOT NULL)
         SELECT c.n, c.kind, c.reason,
             (SELECT max(e.n) FROM e WHERE e.id = c.target AND e.n <= c.n) AS t,
             (SELECT max(e.n) FROM e WHERE e.id = c.replacement AND e.n <= c.n) AS r
