@@ -131,8 +131,7 @@ class _Chain:
         raw = np.frombuffer(data, dtype=np.uint8)
         # a line ends with "}" and its newline, and has room for its header and a record
         self.sound = bool((raw[ends - 2] == 125).all() and (ends - 2 - self.bodies >= 1).all())
-        self.digests: list[bytes] = []
-        self.id_hex = self.time_bytes = b""
+        self.digests = self.id_hex = self.time_bytes = b""
         self.head_hash = ""
 
     def verify(self, data: bytes, ends: np.ndarray[Any, Any]) -> None:
@@ -140,37 +139,40 @@ class _Chain:
         of entries at a time; ``sound`` says whether all of it holds."""
         view = memoryview(data)
         sha = hashlib.sha256
-        starts, bodies, stops = self.starts.tolist(), self.bodies.tolist(), (ends - 2).tolist()
         ids: list[bytes] = []
         times: list[bytes] = []
+        digests: list[bytes] = []
         last_hash, last_time = _const(GENESIS), np.bytes_(b"")
         count = len(ends)
         for low in range(0, count, _ROWS):
             high = min(count, low + _ROWS)
+            starts, bodies = self.starts[low:high].tolist(), self.bodies[low:high].tolist()
+            stops = (ends[low:high] - 2).tolist()
             # entries whose sequence numbers have as many digits share one header layout
-            cuts = [low, *(np.flatnonzero(np.diff(self.digits[low:high])) + low + 1).tolist()]
-            for a, b in pairwise([*cuts, high]):
-                found = _headers(data, starts[a:b], a, int(self.digits[a]))
+            cuts = [0, *(np.flatnonzero(np.diff(self.digits[low:high])) + 1).tolist()]
+            for a, b in pairwise([*cuts, high - low]):
+                found = _headers(data, starts[a:b], low + a, int(self.digits[low + a]))
                 if found is None:
                     self.sound = False
                     return
                 time, hexes, hashes, prevs = found
                 stamps = time.view("S27").ravel()
                 records = zip(bodies[a:b], stops[a:b], strict=True)
-                digests = [sha(view[x:y]).digest() for x, y in records]
+                digest = b"".join([sha(view[x:y]).digest() for x, y in records])
                 if not (
                     (prevs[0] == last_hash).all()
                     and (prevs[1:] == hashes[:-1]).all()
                     and stamps[0] > last_time
                     and (stamps[1:] > stamps[:-1]).all()
-                    and binascii.hexlify(b"".join(digests)) == hexes.tobytes()
+                    and binascii.hexlify(digest) == hexes.tobytes()
                 ):
                     self.sound = False
                     return
                 last_hash, last_time = hashes[-1], stamps[-1]
-                self.digests += digests
+                digests.append(digest)
                 ids.append(hexes.tobytes())
                 times.append(time.tobytes())
+        self.digests = b"".join(digests)
         self.id_hex, self.time_bytes = b"".join(ids), b"".join(times)
         self.head_hash = last_hash.tobytes().decode()
 
@@ -315,7 +317,7 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
         return None
     finally:
         con.close()
-    state._ids = bytearray(32) + b"".join(chain.digests)
+    state._ids = bytearray(32) + chain.digests
     state._times = bytearray(27) + chain.time_bytes
     state.head_seq, state.position = count, int(ends[-1])
     state.head_hash = chain.head_hash
