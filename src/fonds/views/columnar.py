@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from fonds.gcpause import gc_paused
-from fonds.log.chain import GENESIS, split_line
+from fonds.log.chain import GENESIS, EntryHeader, HeaderError, split_line
 from fonds.model.dates import _DAY, date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
@@ -52,12 +52,17 @@ def build_state(log: JsonlLog) -> ViewState | None:
     ends = _line_ends(data)
     if not len(ends):
         return None
+    start = int(ends[-2]) if len(ends) > 1 else 0
+    try:
+        last: EntryHeader | None = split_line(data[start : int(ends[-1]) - 1])[0]
+    except HeaderError:
+        return None
+    held = [data]
+    del data  # the build lets go of the log's bytes once it has read them
     with gc_paused():
-        state = _build(data, ends)
+        state = _build(held, ends)
     if state is None:
         return None
-    start = int(ends[-2]) if len(ends) > 1 else 0
-    last, _ = split_line(data[start : state.position - 1])
     log.stamp_verified(before, last, state.position)
     return state
 
@@ -264,7 +269,10 @@ def _numbers(column: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
-def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
+def _build(held: list[bytes], ends: np.ndarray[Any, Any]) -> ViewState | None:
+    """The state of the log whose bytes ``held`` holds (taken out of it, and let go of once
+    checked and read: the state is built without them)."""
+    data = held.pop()
     try:
         import duckdb
     except ImportError:  # the fold needs nothing but the standard library and orjson
@@ -285,7 +293,6 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
 
     def query() -> None:
         try:
-            con.register("records", records)
             for name, sql in steps:
                 if name:
                     tables[name] = _arrow(con, sql)
@@ -295,6 +302,7 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
             failed.append(exc)
 
     try:
+        con.register("records", records)
         # DuckDB reads the records and groups the indexes on its threads while Python
         # hashes (hashlib holds the interpreter for inputs this small): the two overlap
         querying = threading.Thread(target=query, name="fonds-columnar")
@@ -305,6 +313,8 @@ def _build(data: bytes, ends: np.ndarray[Any, Any]) -> ViewState | None:
             querying.join()
         if not chain.sound or failed:
             return None  # the reference scan names the fault
+        con.unregister("records")
+        del records, data
         if _numbers(tables["count"].column(0)).tolist() != [count]:
             return None  # a record of no known kind: the reference fold reports it
         id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32))
