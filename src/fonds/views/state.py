@@ -435,6 +435,8 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
     rest of the log still follows; otherwise the state is folded from the first entry.
     A snapshot is trusted only while the log is as fonds last verified it
     (:meth:`LogStore.ensure_verified`); a fold from the first entry checks the chain itself.
+    The first build of a large folder log is done by columns (:mod:`fonds.views.columnar`),
+    to the same state; the fold here stays the reference it is tested against.
     """
     head = log.head()
     cached = None
@@ -482,7 +484,8 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
     return state
 
 
-_COLUMNAR_FROM = 5_000  # below this, Python folds a log before DuckDB has planned its queries
+# below this, Python folds a log before DuckDB (and NumPy, Arrow) have loaded and planned
+_COLUMNAR_FROM = 30_000
 
 
 def _built_by_columns(log: LogStore) -> ViewState | None:
