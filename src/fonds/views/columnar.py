@@ -17,6 +17,7 @@ names the first faulty entry exactly as it always does.
 from __future__ import annotations
 
 import binascii
+import bisect
 import hashlib
 import threading
 from array import array
@@ -482,18 +483,30 @@ def _index(found: pa.Table) -> dict[str, Sequence[int]]:
 def _corrections(con: Any) -> dict[int, list[Correction]]:
     """Corrections by the entry they name: a record id names its latest entry up to the
     correction itself (the fold looks it up as it goes)."""
-    rows = con.execute("""
-        WITH c AS (SELECT n, kind, target, replacement, reason FROM x WHERE target IS NOT NULL)
-        SELECT c.n, c.kind, c.reason,
-            (SELECT max(e.n) FROM e WHERE e.id = c.target AND e.n <= c.n) AS t,
-            (SELECT max(e.n) FROM e WHERE e.id = c.replacement AND e.n <= c.n) AS r
-        FROM c ORDER BY c.n
+    rows = con.execute(
+        "SELECT n, kind, target, replacement, reason FROM x WHERE target IS NOT NULL ORDER BY n"
+    ).fetchall()
+    if not rows:
+        return {}
+    # the entries of the ids corrections name: few, found by one pass over every id
+    named = con.execute("""
+        SELECT id, list(n ORDER BY n) FROM e
+        WHERE id IN (SELECT target FROM x UNION SELECT replacement FROM x)
+        GROUP BY id
     """).fetchall()
+    entries: dict[str, list[int]] = {str(i): [int(n) for n in seqs] for i, seqs in named}
+
+    def latest(record_id: str | None, before: int) -> int | None:
+        seqs = entries.get(record_id or "", [])
+        at = bisect.bisect_right(seqs, before)
+        return seqs[at - 1] if at else None
+
     found: dict[int, list[Correction]] = {}
-    for seq, kind, reason, target, replacement in rows:
-        if target is not None:
-            found.setdefault(int(target), []).append(
-                Correction(int(seq), str(kind), replacement, str(reason))
+    for seq, kind, target, replacement, reason in rows:
+        named_seq = latest(target, seq)
+        if named_seq is not None:
+            found.setdefault(named_seq, []).append(
+                Correction(int(seq), str(kind), latest(replacement, seq), str(reason))
             )
     return found
 
