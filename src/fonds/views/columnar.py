@@ -321,9 +321,9 @@ def _build(held: list[bytes], ends: np.ndarray[Any, Any]) -> ViewState | None:
         del records, data
         if _numbers(tables["count"].column(0)).tolist() != [count]:
             return None  # a record of no known kind: the reference fold reports it
-        id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int32))
+        id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int64))
         ids = pa.Array.from_buffers(
-            pa.string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)]
+            pa.large_string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)]
         )
         con.register("e", pa.Table.from_arrays([seqs, ids], names=["n", "id"]))
         state = _state(con, tables, ends, kinds, column)
