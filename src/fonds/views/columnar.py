@@ -1,13 +1,14 @@
-"""The first build of the views by columns: the whole log checked and indexed in DuckDB.
+"""The first build of the views by columns: the whole log checked in NumPy, indexed in DuckDB.
 
 The reference fold (:func:`fonds.views.state.load_state` over :meth:`LogStore.scan`) handles
 one record at a time in Python. A first build of a large folder log instead reads the file
-once, cuts it into lines with NumPy, hands the lines to DuckDB as one Arrow column (no copy)
-and lets DuckDB's vectorised operators, on every core, do the rest: take the fixed-offset
-header apart, recompute every record id and header hash, check the chain, and pull out of
-each record the fields the kinds table names, once; the indexes are then grouped and ordered
-there. Python only computes the bounds of each distinct (date, calendar) pair and turns the
-grouped columns into the state's arrays.
+once and cuts it into lines with NumPy; the fixed-offset headers are taken apart and checked
+by columns, a chunk of entries at a time, with every header hash and record id recomputed by
+``hashlib`` (faster here than DuckDB's ``sha256``) and the chain and record times followed.
+Meanwhile, on DuckDB's threads, the records (one Arrow string-view column over the file's
+bytes, no copy) are read once for every field the kinds table names, and the indexes are
+grouped and ordered there. Python then computes the bounds of each distinct (date, calendar)
+pair, plain days by columns, and slices the grouped columns into the state's arrays.
 
 The result is the state the reference fold gives, array for array (a property test holds the
 two together). A log with any fault is not judged here: the reference scan runs instead and
@@ -30,7 +31,7 @@ import pyarrow as pa
 
 from fonds.gcpause import gc_paused
 from fonds.log.chain import GENESIS, EntryHeader, HeaderError, split_line
-from fonds.model.dates import _DAY, date_bounds
+from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
 from fonds.views.state import RESTRICTED, Correction, ViewState
@@ -117,6 +118,7 @@ def _by_kind(kinds: Sequence[Kind], expression: Any, otherwise: str = "NULL") ->
     return f"CASE kind {' '.join(arms)} ELSE {otherwise} END" if arms else otherwise
 
 
+_DAY = 86_400  # date bounds count seconds (fonds.model.dates)
 _POWERS = np.array([10**k for k in range(19)], dtype=np.int64)
 _GIB = 1 << 30
 _ROWS = 1 << 15  # entries whose headers are checked at once: bounded temporary arrays
