@@ -411,15 +411,15 @@ def _queries(
         ("citing", _index_query("cited", distinct=False)),
         ("", "CREATE TEMP TABLE d AS SELECT n, date, calendar FROM x WHERE date IS NOT NULL"),
         # the distinct dates, plain Gregorian days taken apart for the columns to compute
-        ("dates", """
-            SELECT date, calendar, plain::BIGINT AS plain,
-                (CASE WHEN plain THEN substr(date, 1, 4) ELSE '0' END)::BIGINT AS year,
-                (CASE WHEN plain THEN substr(date, 6, 2) ELSE '0' END)::BIGINT AS month,
-                (CASE WHEN plain THEN substr(date, 9, 2) ELSE '0' END)::BIGINT AS day
+        # the distinct dates; those of the simple Gregorian forms (a year, month, day or
+        # moment, with or without a qualifier) taken apart for the columns to compute
+        ("dates", f"""
+            SELECT date, calendar, (simple AND part.year <> '')::BIGINT AS simple,
+                {", ".join(f"coalesce(TRY_CAST(nullif(part.{g}, '') AS BIGINT), -1) AS {g}"
+                           for g in _PARTS)}
             FROM (
-                SELECT date, calendar,
-                    regexp_full_match(date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-                    AND coalesce(calendar, '') IN ('', 'gregorian') AS plain
+                SELECT date, calendar, coalesce(calendar, '') IN ('', 'gregorian') AS simple,
+                    regexp_extract(date, '{_SIMPLE_DATE}', {_PARTS}) AS part
                 FROM (SELECT DISTINCT date, calendar FROM d)
             )
         """),
@@ -516,32 +516,65 @@ def _corrections(con: Any) -> dict[int, list[Correction]]:
     return found
 
 
-def _day_bounds(
-    years: np.ndarray[Any, Any], months: np.ndarray[Any, Any], days: np.ndarray[Any, Any]
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """:func:`~fonds.model.dates.date_bounds` of plain Gregorian days, by columns (the same
-    arithmetic, Hinnant's days from civil); where the day does not exist the mask is False."""
+_SIMPLE_DATE = (
+    r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})Z?)?)?)?[?~%]?$"
+)
+_PARTS = ["year", "month", "day", "hour", "minute", "second"]
+_LENGTHS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _simple_bounds(
+    years: np.ndarray[Any, Any],
+    months: np.ndarray[Any, Any],
+    days: np.ndarray[Any, Any],
+    hours: np.ndarray[Any, Any],
+    minutes: np.ndarray[Any, Any],
+    seconds: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """:func:`~fonds.model.dates.date_bounds` of simple Gregorian dates by columns: a year, a
+    month, a day or a moment (-1 for a part not given), with the model's arithmetic (Hinnant's
+    days from civil). Lower and upper bounds, and a mask of the dates they hold for (the rest,
+    a month or day or time that does not exist, is for the model's parser to judge)."""  # fmt: skip
     leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
-    lengths = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    valid = (months >= 1) & (months <= 12)
-    longest = lengths[np.where(valid, months, 0)] + ((months == 2) & leap)
-    valid &= (days >= 1) & (days <= longest)
-    y = years - (months <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (months + np.where(months > 2, -3, 9)) + 2) // 5 + days - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    start = (era * 146097 + doe - 719468) * _DAY
-    return np.where(valid, start, 0), valid
+
+    def day_number(month: np.ndarray[Any, Any], day: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        y = years - (month <= 2)
+        era = y // 400
+        yoe = y - era * 400
+        doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+        doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+        result: np.ndarray[Any, Any] = era * 146097 + doe - 719468
+        return result
+
+    year_only, month_only = months < 0, (months >= 0) & (days < 0)
+    month = np.where(year_only, 1, months)
+    valid = (month >= 1) & (month <= 12)
+    month = np.where(valid, month, 1)
+    length = _LENGTHS[month] + ((month == 2) & leap)
+    last_month = np.where(year_only, 12, month)
+    last_length = np.where(year_only, 31, length)
+    day = np.where(year_only | month_only, 1, days)
+    valid &= (day >= 1) & (day <= length)
+    timed = hours >= 0
+    valid &= ~timed | ((hours <= 23) & (minutes <= 59) & (seconds <= 59))
+    start = day_number(month, np.where(valid, day, 1)) * _DAY
+    moment = start + hours * 3600 + minutes * 60 + seconds
+    upper = np.where(
+        year_only | month_only,
+        day_number(last_month, last_length) * _DAY + _DAY - 1,
+        start + _DAY - 1,
+    )
+    low = np.where(timed, moment, start)
+    high = np.where(timed, moment, upper)
+    return np.where(valid, low, 0), np.where(valid, high, 0), valid
 
 
 def _dated(con: Any, pairs: pa.Table) -> list[tuple[int, int, int]]:
     """(lower, upper, seq) of every entry a timeline places, sorted; the bounds computed once
-    per distinct (date, calendar), plain days by columns."""
-    plain = _numbers(pairs.column("plain")).astype(bool)
-    low, valid = _day_bounds(*(_numbers(pairs.column(c)) for c in ("year", "month", "day")))
-    high = low + (_DAY - 1)
-    known = plain & valid
+    per distinct (date, calendar), the simple forms by columns."""
+    simple = _numbers(pairs.column("simple")).astype(bool)
+    low, high, valid = _simple_bounds(*(_numbers(pairs.column(g)) for g in _PARTS))
+    known = simple & valid
     dates, calendars = pairs.column("date"), pairs.column("calendar")
     for at in np.flatnonzero(~known).tolist():  # the other forms, by the model's parser
         bounds = date_bounds(dates[at].as_py(), calendars[at].as_py())
