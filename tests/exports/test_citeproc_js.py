@@ -89,8 +89,7 @@ def test_chicago_lowercases_prepositions_but_not_first_last_or_after_a_colon() -
     }
     notes = Formatter("chicago-notes-bibliography").render([item], [[Cite("t")]]).notes
     assert markup_free(notes[0]).startswith(
-        "<i>Between Wars: During the Peace, and among Friends toward the End They Stood"
-        " Between</i>"
+        "<i>Between Wars: During the Peace, and among Friends toward the End They Stood Between</i>"
     )
 
 
