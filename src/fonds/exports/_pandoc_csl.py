@@ -23,16 +23,19 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
     "NUMBER_STANDIN",
     "is_numeric",
     "number_style",
+    "probe_terms",
     "protect_title_words",
     "punctuation_inside_quotes",
     "standin",
+    "swap_back",
+    "term_probe",
 ]
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
@@ -98,11 +101,10 @@ def standin(index: int) -> str:
     return f"fondslocator{letters}"
 
 
-def number_style(style: str, terms: Callable[[str], dict[str, tuple[str, str]]]) -> str:
-    """``style`` (CSL XML) with the ``opus`` locator standing for ``number``.
-
-    ``terms(probe)`` renders a probe style and returns the ``number`` term of the style's
-    locale: ``{form: (singular, plural)}``."""
+def number_style(style: str, terms: Mapping[str, tuple[str, str]]) -> str:
+    """``style`` (CSL XML) with the ``opus`` locator standing for ``number``: its conditions,
+    and its term, the ``number`` term of the style's locale (``{form: (singular, plural)}``,
+    as :func:`probe_terms` reads it)."""
     root = ET.fromstring(style)
     for element in root.iter():
         kinds = element.get("locator")
@@ -112,7 +114,7 @@ def number_style(style: str, terms: Callable[[str], dict[str, tuple[str, str]]])
             )
     locale = ET.Element(f"{{{CSL_NS}}}locale")
     box = ET.SubElement(locale, f"{{{CSL_NS}}}terms")
-    for form, (single, multiple) in terms(term_probe(style)).items():
+    for form, (single, multiple) in terms.items():
         term = ET.SubElement(box, f"{{{CSL_NS}}}term", {"name": NUMBER_STANDIN, "form": form})
         ET.SubElement(term, f"{{{CSL_NS}}}single").text = single
         ET.SubElement(term, f"{{{CSL_NS}}}multiple").text = multiple

