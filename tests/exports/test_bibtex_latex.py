@@ -14,7 +14,7 @@ from fonds.exports.base import ExportContext
 from fonds.exports.bibtex import bibtex
 from fonds.log import MemoryLog, open_log
 from tests.conftest import ROOT
-from tests.helpers import AGENT, agent, run_cli, system_program
+from tests.helpers import AGENT, agent, run_cli, system_program, tex_file
 
 HOSTILE = [
     "Title } @misc{pwn, author = {Mallory}",
@@ -177,6 +177,7 @@ def _biber(folder: Path, bib: str) -> tuple[str, str]:
     .bbl and biber's report."""
     system_program("pdflatex", "texlive-latex-base")
     system_program("biber", "biber")
+    tex_file("biblatex.sty", "texlive-bibtex-extra")
     (folder / "export.bib").write_text(bib, encoding="utf-8")
     (folder / "paper.tex").write_text(BIBLATEX_DOCUMENT, encoding="utf-8")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]
@@ -258,3 +259,60 @@ def test_the_command_line_takes_a_dialect_for_bibtex_only(
         capsys, "export", "ris", "--dialect", "biblatex", "--log", str(shipped_log)
     )
     assert code == 2 and "--dialect" in err
+
+
+CYRILLIC = {
+    "kind": "source", "schema": 1, "id": "source:perepiska", "recorded_by": AGENT,
+    "source_type": "letter", "title": "Переписка Сталина и Молотова, ноябрь 1940",
+    "authors": [{"family": "Сталин", "given": "Иосиф"}],
+    "recipients": [{"family": "Молотов", "given": "Вячеслав"}], "issued": "1940-11-13",
+    "publication_status": "unpublished", "language": "ru",
+    "archive": "Архив Президента Российской Федерации", "archive_location": "ф. 3, оп. 64, д. 675",
+}  # fmt: skip
+CYRILLIC_DOCUMENT = r"""\documentclass{article}
+\usepackage[T2A,T1]{fontenc}
+\usepackage[utf8]{inputenc}
+%s
+\begin{document}
+Sources in Russian in a paper in English.\nocite{*}
+%s
+\end{document}
+"""
+
+
+def test_cyrillic_compiles_under_pdflatex_in_t2a_in_both_dialects(tmp_path: Path) -> None:
+    system_program("pdflatex", "texlive-latex-base")
+    tex_file("t2aenc.def", "texlive-lang-cyrillic")
+    memory = MemoryLog()
+    memory.append([agent(), CYRILLIC])
+    selection = ExportContext(memory).selection
+    runs = {
+        "bibtex": ("", r"\bibliographystyle{plain}\bibliography{export}", "bibtex"),
+        "biblatex": (
+            r"\usepackage[backend=biber]{biblatex}\addbibresource{export.bib}",
+            r"\printbibliography",
+            "biber",
+        ),
+    }
+    for dialect, (preamble, body, program) in runs.items():
+        system_program(program, program if program == "biber" else "texlive-latex-base")
+        folder = tmp_path / dialect
+        folder.mkdir()
+        bib = bibtex(selection, dialect)
+        assert bib.startswith("@preamble{")
+        (folder / "export.bib").write_text(bib, encoding="utf-8")
+        (folder / "paper.tex").write_text(CYRILLIC_DOCUMENT % (preamble, body), encoding="utf-8")
+        latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]
+        for command in (latex, [program, "paper"], latex):
+            run = subprocess.run(
+                command, cwd=folder, capture_output=True, encoding="utf-8", errors="replace",
+                check=False,
+            )  # fmt: skip
+            assert run.returncode == 0, f"{dialect}: {command[0]} failed:\n{run.stdout[-3000:]}"
+        log = (folder / "paper.log").read_text(encoding="utf-8", errors="replace")
+        assert "Missing character" not in log
+        bbl = (folder / "paper.bbl").read_text(encoding="utf-8")
+        for word in ("Переписка", "Сталин", "Архив Президента Российской"):
+            assert word in " ".join(bbl.split()), (dialect, word)
+        # the text is set in T2A: the Cyrillic font (LH's larm) is in the PDF
+        assert "larm1000" in log, dialect

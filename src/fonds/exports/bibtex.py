@@ -34,7 +34,7 @@ from typing import Any
 
 from fonds.exports.base import ExportContext
 from fonds.exports.csl import citation_key, csl_item
-from fonds.exports.latex import MONTHS, latex_text, protected_title
+from fonds.exports.latex import CYRILLIC_COMMAND, MONTHS, PREAMBLE, latex_text, protected_title
 from fonds.exports.selection import Selection
 
 __all__ = ["DIALECTS", "bibtex", "export"]
@@ -271,7 +271,8 @@ def bibtex(selection: Selection, dialect: str = "bibtex") -> str:
     if dialect not in DIALECTS:
         raise ValueError(f"unknown BibTeX dialect {dialect!r}: one of {', '.join(DIALECTS)}")
     entry = _biblatex_entry if dialect == "biblatex" else _entry
-    return "\n".join(entry(source) for source in selection.sources.values())
+    text = "\n".join(entry(source) for source in selection.sources.values())
+    return PREAMBLE + "\n" + text if CYRILLIC_COMMAND in text else text
 
 
 def export(context: ExportContext) -> bytes:
