@@ -109,3 +109,30 @@ def test_a_number_locator_keeps_its_label_beside_an_issue_and_a_section_stays_wh
         )
         assert label in markup_free(rendered.notes[0])
         assert "A, b &amp; c" in rendered.notes[1] and "fondslocator" not in rendered.notes[1]
+
+
+MINIMAL_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Minimal</title><id>minimal</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation>
+    <layout>
+      <group delimiter=" ">
+        <choose>
+          <if locator="opus"><text value="[opus]"/></if>
+          <else-if locator="number"><text value="[number]"/></else-if>
+        </choose>
+        <label variable="locator"/>
+        <text variable="locator"/>
+      </group>
+    </layout>
+  </citation>
+</style>
+"""
+
+
+def test_a_style_that_uses_opus_keeps_it_apart_from_number(tmp_path: Path) -> None:
+    path = tmp_path / "minimal.csl"
+    path.write_text(MINIMAL_STYLE, encoding="utf-8")
+    item = {"id": "m", "type": "book", "title": "M"}
+    notes = Formatter(str(path)).render([item], [[Cite("m", ("number", "7"))]]).notes
+    assert markup_free(notes[0]) == "[number] number 7"

@@ -9,8 +9,8 @@ checked against citeproc-js's own output by ``tests/exports/test_citeproc_js.py`
    lowercase in the source and neither first, last nor after a colon, is marked ``nocase``.
 2. **A ``number`` locator.** pandoc reads a locator's kind from its label's text and knows no
    ``number`` kind ("no." is the issue). The style is given a kind pandoc reads that it does not
-   use (``opus``) standing for ``number``: its conditions and its term, copied from the style's
-   locale, so the style prints what it prints for ``number``.
+   use (``opus``, unless it does) standing for ``number``: in its conditions, and with the
+   ``number`` term of the style's locale, so the style prints what it prints for ``number``.
 3. **A locator that is not a number** ("List of persons, row 1"): pandoc stops at its first
    comma and makes a label plural on a comma; CSL takes a value that is not numeric whole, with
    a singular label. pandoc is given one word in its place, swapped back afterwards.
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
-    "NUMBER_STANDIN",
+    "NUMBER_STANDINS",
     "is_numeric",
     "number_style",
     "probe_terms",
@@ -39,9 +39,9 @@ __all__ = [
 ]
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
-NUMBER_STANDIN = "opus"
-"""The locator kind pandoc reads that stands for ``number`` (a musical work's opus: no archive
-or fonds locator uses it)."""
+NUMBER_STANDINS = ("opus", "verse", "figure", "book", "part", "note")
+"""The locator kinds pandoc reads that may stand for ``number``, the first the style does not
+use (a musical work's opus: no archive or fonds locator is one)."""
 
 # prepositions (CMOS 8.159) and the few other words that Chicago lowercases in a title beyond
 # the CSL specification's stop words, which pandoc already keeps lowercase
@@ -102,24 +102,27 @@ def standin(index: int) -> str:
 
 
 def number_style(style: str, terms: Mapping[str, tuple[str, str]]) -> str:
-    """``style`` (CSL XML) with the ``opus`` locator standing for ``number``: its conditions,
-    and its term, the ``number`` term of the style's locale (``{form: (singular, plural)}``,
-    as :func:`probe_terms` reads it)."""
+    """``style`` (CSL XML) with a locator kind it does not use (``opus`` first) standing for
+    ``number``: in its conditions, and with the ``number`` term of the style's locale as its
+    term (``terms``: ``{form: (singular, plural)}``, as :func:`probe_terms` reads it)."""
     root = ET.fromstring(style)
-    for element in root.iter():
-        kinds = element.get("locator")
-        if kinds is not None:
-            element.set(
-                "locator", " ".join(NUMBER_STANDIN if k == "number" else k for k in kinds.split())
-            )
+    conditions = [element for element in root.iter() if element.get("locator") is not None]
+    used = {kind for element in conditions for kind in str(element.get("locator")).split()}
+    free = [kind for kind in NUMBER_STANDINS if kind not in used]
+    if not free:
+        raise ValueError("the style uses every locator kind that could stand for number")
+    standin = free[0]
+    for element in conditions:
+        kinds = str(element.get("locator")).split()
+        element.set("locator", " ".join(standin if k == "number" else k for k in kinds))
     locale = ET.Element(f"{{{CSL_NS}}}locale")
     box = ET.SubElement(locale, f"{{{CSL_NS}}}terms")
     for form, (single, multiple) in terms.items():
-        term = ET.SubElement(box, f"{{{CSL_NS}}}term", {"name": NUMBER_STANDIN, "form": form})
+        term = ET.SubElement(box, f"{{{CSL_NS}}}term", {"name": standin, "form": form})
         ET.SubElement(term, f"{{{CSL_NS}}}single").text = single
         ET.SubElement(term, f"{{{CSL_NS}}}multiple").text = multiple
     info = root.find(f"{{{CSL_NS}}}info")
-    root.insert(1 if info is not None else 0, locale)
+    root.insert(list(root).index(info) + 1 if info is not None else 0, locale)
     ET.register_namespace("", CSL_NS)
     return ET.tostring(root, encoding="unicode")
 
