@@ -4,8 +4,8 @@ pandoc's citeproc and citeproc-js (Zotero's processor, the one the official styl
 and tested against) agree on the official styles but for four points, each bridged here and
 checked against citeproc-js's own output by ``tests/exports/test_citeproc_js.py``:
 
-1. **Title case.** pandoc lowercases only the short stop words of the CSL specification; Chicago
-   (8.159) and citeproc-js lowercase every preposition ("between", "during"). Such a word,
+1. **Title case.** pandoc lowercases only the short stop words of the CSL specification; Chicago's
+   headline style and citeproc-js lowercase every preposition ("between", "during"). Such a word,
    lowercase in the source and neither first, last nor after a colon, is marked ``nocase``.
 2. **A ``number`` locator.** pandoc reads a locator's kind from its label's text and knows no
    ``number`` kind ("no." is the issue). The style is given a kind pandoc reads that it does not
@@ -43,8 +43,8 @@ NUMBER_STANDINS = ("opus", "verse", "figure", "book", "part", "note")
 """The locator kinds pandoc reads that may stand for ``number``, the first the style does not
 use (a musical work's opus: no archive or fonds locator is one)."""
 
-# prepositions (CMOS 8.159) and the few other words that Chicago lowercases in a title beyond
-# the CSL specification's stop words, which pandoc already keeps lowercase
+# the prepositions and the few other words that Chicago's headline style lowercases beyond the
+# CSL specification's stop words, which pandoc already keeps lowercase
 _LOWERCASE = """above across afore after against al along alongside amid amidst among amongst anenst
     apropos apud around aside astride athwart atop barring before behind below beneath beside
     besides between beyond ca circa despite during et except forenenst given inside lest like

@@ -30,6 +30,7 @@ LOCATORS = (
     ("page", "112-114"),
     ("paragraph", "41"),
     ("section", "List of persons, row 1"),
+    ("section", "3"),
     ("number", "176"),
     ("folio", "23v"),
     ("chapter", "4"),
