@@ -585,6 +585,8 @@ class PostgresLog(LogStore):
     def follow(
         self, after: int = 0, *, timeout: float | None = None, poll: float = 1.0
     ) -> Generator[Entry, None, None]:
+        """As :meth:`LogStore.follow`, woken by each append's notification; a connection
+        lost on the way is a :class:`~fonds.problems.FondsError` saying so."""
         try:
             yield from super().follow(after, timeout=timeout, poll=poll)
         except psycopg.Error as exc:  # the server went away, or the connection with it
