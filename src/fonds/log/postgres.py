@@ -278,9 +278,11 @@ class PostgresIndex(LogIndex):
                 )
         statements = self._log._sql
         conn = self._log._conn()
-        with conn.transaction():
+        with conn.transaction():  # arrays sent binary: the text form costs more to write
             if records:
-                conn.execute(statements["add_records"], (list(records), list(records.values())))
+                conn.execute(
+                    statements["add_records"], (list(records), list(records.values())), binary=True
+                )
             if entities:
                 conn.execute(
                     statements["add_entities"],
@@ -289,10 +291,13 @@ class PostgresIndex(LogIndex):
                         [kind for kind, _ in entities.values()],
                         [record for _, record in entities.values()],
                     ),
+                    binary=True,
                 )
             if life:
                 columns = list(zip(*life, strict=True))
-                conn.execute(statements["add_life"], [list(column) for column in columns])
+                conn.execute(
+                    statements["add_life"], [list(column) for column in columns], binary=True
+                )
             conn.execute(statements["set_covered"], head)
 
     def entity_kind(self, entity_id: str) -> str | None:
