@@ -21,9 +21,11 @@ from fonds.model.kinds import KINDS
     type=click.IntRange(0),
     default=None,
     metavar="SEQ",
-    help="Start after this sequence number (0: from the first entry) [default: the last].",
+    help="Start after this sequence number (0: from the first entry) [default: the head].",
 )
-@click.option("--limit", type=click.IntRange(1), default=None, help="Stop after N entries.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, metavar="N", help="Stop after N entries."
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(0),
