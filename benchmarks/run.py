@@ -15,8 +15,9 @@ eventsourcing library storing the same records as events in SQLite and replaying
 
 With ``--postgres`` (or ``FONDS_BENCH_POSTGRES`` naming a database), also: validated append into
 a PostgreSQL log, the generated log copied there with ``fonds mirror``, trusted load and first
-build of the views from it, beside the peer's own PostgreSQL recorder storing and replaying the
-same records on the same server. Without a URL a throwaway server is started (Debian's
+build of the views from it, how soon a follower (``LogStore.follow``) sees an entry once its
+append commits, beside the peer's own PostgreSQL recorder storing and replaying the same
+records on the same server. Without a URL a throwaway server is started (Debian's
 PostgreSQL, as tests/pg.py does, with its default durability). Each run works in schemas of its
 own and drops them.
 """
@@ -28,12 +29,15 @@ import contextlib
 import gc
 import json
 import os
+import queue
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -53,6 +57,7 @@ from fonds.validate import Limits, iter_file_lines, validate_lines
 from fonds.views import Views
 
 APPEND_BATCH = 10_000
+FOLLOWED = 50  # single-record appends whose delivery to a follower is timed
 
 
 def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -289,6 +294,7 @@ def measure_postgres(n: int, directory: Path, append_cap: int, url: str) -> dict
 
         seconds, _ = _timed(append_all)
         results["pg_append_rps"] = len(records) / seconds
+        results["pg_follow_ms"] = follow_latency(fresh)
         fresh.close()
         records.clear()
         gc.collect()
@@ -312,6 +318,37 @@ def measure_postgres(n: int, directory: Path, append_cap: int, url: str) -> dict
     finally:
         _drop_schemas(url, [appending, copied])
     return results
+
+
+def follow_latency(log: LogStore, appends: int = FOLLOWED) -> float:
+    """The median time, in milliseconds, from an append's return (its commit) to a follower
+    in another thread yielding the entry, over ``appends`` appends of one record each."""
+    from fonds.log import open_log
+
+    head = log.head()
+    after = 0 if head is None else head.seq
+    seen: queue.Queue[float] = queue.Queue()
+    reader = open_log(getattr(log, "url", log.location))
+
+    def follow() -> None:
+        for entry in reader.follow(after, timeout=60):
+            seen.put(time.perf_counter())
+            if entry.seq >= after + appends:
+                return
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    time.sleep(0.5)  # listening
+    delays: list[float] = []
+    for number in range(appends):
+        person = {"kind": "person", "schema": 1, "id": f"person:followed-{number}",
+                  "labels": {"en": f"Followed {number}"}, "recorded_by": AGENT}  # fmt: skip
+        log.append([person])
+        committed = time.perf_counter()
+        delays.append(max(0.0, seen.get(timeout=60) - committed))
+    follower.join(60)
+    getattr(reader, "close", lambda: None)()
+    return statistics.median(delays) * 1000
 
 
 def measure_postgres_peer(n: int, url: str) -> dict[str, Any]:
@@ -355,7 +392,9 @@ PG_ROWS = [
     ("PostgreSQL: rebuild, unchanged log (s)", "pg_rebuild_s", "{:.3f}"),
     ("peer: eventsourcing+PostgreSQL save (records/s)", "pg_peer_save_rps", "{:,.0f}"),
     ("peer: eventsourcing+PostgreSQL replay (records/s)", "pg_peer_replay_rps", "{:,.0f}"),
+    ("PostgreSQL: follow, commit to follower, median (ms)", "pg_follow_ms", "{:.1f}"),
     ("ratio: PostgreSQL append / peer save (target ≥ 3)", "pg_append_vs_peer_save", "{:.2f}"),
+    ("ratio: PostgreSQL append / jsonschema", "pg_append_vs_jsonschema", "{:.1f}"),
     ("ratio: PostgreSQL trusted load / peer replay", "pg_load_vs_peer_replay", "{:.2f}"),
     ("ratio: PostgreSQL load+build / peer replay", "pg_build_vs_peer_replay", "{:.2f}"),
 ]
@@ -386,6 +425,7 @@ def run(n: int, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
         results.update(json.loads(output))
     if postgres:
         results["pg_append_vs_peer_save"] = results["pg_append_rps"] / results["pg_peer_save_rps"]
+        results["pg_append_vs_jsonschema"] = results["pg_append_rps"] / results["jsonschema_rps"]
         results["pg_load_vs_peer_replay"] = results["pg_load_rps"] / results["pg_peer_replay_rps"]
         results["pg_build_vs_peer_replay"] = (
             results["pg_load_and_build_rps"] / results["pg_peer_replay_rps"]

@@ -103,31 +103,33 @@ class LogIndex:
         head: tuple[int, str, int],
     ) -> None:
         """Add ``(seq, record id, document)`` entries and mark ``head`` as covered."""
-        with self._db:
-            for seq, record_id, document in entries:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", (record_id, seq)
+        records: list[tuple[str, int]] = []
+        declared: list[tuple[str, str, str]] = []
+        life: list[tuple[str, str, str, str | None]] = []
+        for seq, record_id, document in entries:
+            records.append((record_id, seq))
+            kind = document["kind"]
+            if KINDS[kind].entity:
+                declared.append((document["id"], kind, record_id))
+            elif (
+                kind == "attribute"
+                and document.get("property") in ("born", "died")
+                and "date" in document
+            ):
+                life.append(
+                    (
+                        document["subject"],
+                        document["property"],
+                        document["date"],
+                        document.get("calendar"),
+                    )
                 )
-                kind = document["kind"]
-                if KINDS[kind].entity:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)",
-                        (document["id"], kind, record_id),
-                    )
-                elif (
-                    kind == "attribute"
-                    and document.get("property") in ("born", "died")
-                    and "date" in document
-                ):
-                    self._db.execute(
-                        "INSERT INTO life VALUES (?, ?, ?, ?)",
-                        (
-                            document["subject"],
-                            document["property"],
-                            document["date"],
-                            document.get("calendar"),
-                        ),
-                    )
+        with self._db:  # one statement a table, its rows in log order (a later one replaces)
+            self._db.executemany("INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", records)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)", declared
+            )
+            self._db.executemany("INSERT INTO life VALUES (?, ?, ?, ?)", life)
             seq, entry_hash, position = head
             (entities,) = self._db.execute("SELECT count(*) FROM entities").fetchone()
             self._db.executemany(
