@@ -29,7 +29,7 @@ unpublished or partly published source's state as ``pubstate``; and ``annotation
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from fonds.exports.base import ExportContext
@@ -102,15 +102,23 @@ def _annote(source: Mapping[str, Any]) -> str:
     return "; ".join(annote)
 
 
-def _entry(source: Mapping[str, Any]) -> str:
-    item = csl_item(source)
-    fields: list[tuple[str, str]] = []
+def _adder(fields: list[tuple[str, str]]) -> Callable[..., None]:
+    """A function that appends a field to ``fields``, LaTeX-escaped (a title brace-protected),
+    unless its value is missing or empty."""
 
     def add(name: str, value: Any, *, title: bool = False) -> None:
         if value is None or value == "":
             return
         text = str(value)
         fields.append((name, "{" + (protected_title(text) if title else latex_text(text)) + "}"))
+
+    return add
+
+
+def _entry(source: Mapping[str, Any]) -> str:
+    item = csl_item(source)
+    fields: list[tuple[str, str]] = []
+    add = _adder(fields)
 
     if "author" in item:
         fields.append(("author", "{" + _names(source["authors"]) + "}"))
@@ -200,12 +208,7 @@ _PUBSTATES = {"unpublished": "unpublished", "selected": "partly published"}
 def _biblatex_entry(source: Mapping[str, Any]) -> str:
     item = csl_item(source)
     fields: list[tuple[str, str]] = []
-
-    def add(name: str, value: Any, *, title: bool = False) -> None:
-        if value is None or value == "":
-            return
-        text = str(value)
-        fields.append((name, "{" + (protected_title(text) if title else latex_text(text)) + "}"))
+    add = _adder(fields)
 
     for name, key in (("author", "authors"), ("editor", "editors")):
         if source.get(key):

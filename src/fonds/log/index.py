@@ -16,7 +16,25 @@ from typing import Any
 
 from fonds.model.kinds import KINDS
 
-__all__ = ["LogIndex"]
+__all__ = ["LogIndex", "life_date_row"]
+
+
+def life_date_row(document: Mapping[str, Any]) -> tuple[str, str, str, str | None] | None:
+    """The index row of a dated birth or death attribute (subject, property, date, calendar),
+    or None for any other record."""
+    if (
+        document["kind"] == "attribute"
+        and document.get("property") in ("born", "died")
+        and "date" in document
+    ):
+        return (
+            document["subject"],
+            document["property"],
+            document["date"],
+            document.get("calendar"),
+        )
+    return None
+
 
 _LOG = logging.getLogger("fonds")
 
@@ -111,19 +129,8 @@ class LogIndex:
             kind = document["kind"]
             if KINDS[kind].entity:
                 declared.append((document["id"], kind, record_id))
-            elif (
-                kind == "attribute"
-                and document.get("property") in ("born", "died")
-                and "date" in document
-            ):
-                life.append(
-                    (
-                        document["subject"],
-                        document["property"],
-                        document["date"],
-                        document.get("calendar"),
-                    )
-                )
+            elif (row := life_date_row(document)) is not None:
+                life.append(row)
         with self._db:  # one statement a table, its rows in log order (a later one replaces)
             self._db.executemany("INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", records)
             self._db.executemany(

@@ -43,7 +43,7 @@ from psycopg import sql
 
 from fonds.log.base import ByteStore, Entry, Head, LogStore, vocabulary_hash
 from fonds.log.chain import GENESIS, HeaderError, split_line
-from fonds.log.index import LogIndex
+from fonds.log.index import LogIndex, life_date_row
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
 from fonds.problems import (
@@ -263,19 +263,8 @@ class PostgresIndex(LogIndex):
             if KINDS[kind].entity:
                 entities.pop(document["id"], None)  # a later declaration replaces, as in SQLite
                 entities[document["id"]] = (kind, record_id)
-            elif (
-                kind == "attribute"
-                and document.get("property") in ("born", "died")
-                and "date" in document
-            ):
-                life.append(
-                    (
-                        document["subject"],
-                        document["property"],
-                        document["date"],
-                        document.get("calendar"),
-                    )
-                )
+            elif (row := life_date_row(document)) is not None:
+                life.append(row)
         statements = self._log._sql
         conn = self._log._conn()
         with conn.transaction():  # arrays sent binary: the text form costs more to write
