@@ -8,6 +8,7 @@ it reads in one line) comes from the kinds table, :data:`fonds.model.kinds.KINDS
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import difflib
 import functools
@@ -363,19 +364,18 @@ class Query:
         if len(run) < 2:
             return [(seq,) for seq in run]
         kinds, by_name = self.state.kinds, KINDS.by_name
-        foldable: dict[str, int] = {}
-        for seq in run:
-            kind = by_name[kinds[seq]]
-            if not (kind.entity or kind.correction):
-                foldable[kind.name] = foldable.get(kind.name, 0) + 1
-        if all(count < 2 for count in foldable.values()):
+        compared = {
+            name
+            for name, count in collections.Counter([kinds[seq] for seq in run]).items()
+            if count > 1 and not (by_name[name].entity or by_name[name].correction)
+        }
+        if not compared:
             return [(seq,) for seq in run]
         found: dict[bytes | int, list[int]] = {}
         for seq in run:
-            key: bytes | int = seq
-            if foldable.get(kinds[seq], 0) > 1:
-                key = self._statement(seq)
-            found.setdefault(key, []).append(seq)
+            found.setdefault(self._statement(seq) if kinds[seq] in compared else seq, []).append(
+                seq
+            )
         groups = [tuple(group) for group in found.values()]
         for group in groups:
             # records that state the same thing read alike, unless a list in them is written
