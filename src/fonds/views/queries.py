@@ -139,6 +139,7 @@ class Query:
         self._labels: dict[tuple[str, str], str] = {}
         self._merges: Merges | None = None
         self._statements: dict[int, bytes] = {}
+        self._lines: dict[int, str] = {}
 
     # -- building blocks ----------------------------------------------------------------
     def active(self, seq: int) -> bool:
@@ -371,11 +372,18 @@ class Query:
         }
         if not compared:
             return [(seq,) for seq in run]
+        # records that agree read alike in one line (entities named by id, so no declaration
+        # is read): only those that do are compared in full
+        lines: dict[tuple[str, str], list[int]] = {}
+        for seq in run:
+            if kinds[seq] in compared:
+                lines.setdefault((kinds[seq], self._line(seq)), []).append(seq)
+        alike = {seq for seqs in lines.values() if len(seqs) > 1 for seq in seqs}
+        if not alike:
+            return [(seq,) for seq in run]
         found: dict[bytes | int, list[int]] = {}
         for seq in run:
-            found.setdefault(self._statement(seq) if kinds[seq] in compared else seq, []).append(
-                seq
-            )
+            found.setdefault(self._statement(seq) if seq in alike else seq, []).append(seq)
         groups = [tuple(group) for group in found.values()]
         for group in groups:
             # records that state the same thing read alike, unless a list in them is written
@@ -385,9 +393,25 @@ class Query:
                 return [(f.seq, *(other.seq for other in f.agreeing)) for f in facts]
         return groups
 
+    def _line(self, seq: int) -> str:
+        """Entry ``seq`` in one line with entities named by their canonical ids (kept for
+        later questions: timelines of nearby days share most of their entries)."""
+        line = self._lines.get(seq)
+        if line is None:
+            if len(self._lines) >= _KEPT_STATEMENTS:
+                self._lines.clear()
+            document = self.document(seq)
+            kind = KINDS.of(document)
+            if any(ref.many and f"{{{ref.field}}}" in kind.summary for ref in kind.references):
+                line = ""  # a list reads in its own order, and agreeing lists may differ in it
+            else:
+                line = kind.summarise(document, self.canonical)
+            self._lines[seq] = line
+        return line
+
     def _statement(self, seq: int) -> bytes:
-        """What entry ``seq`` states (:func:`fonds.views.merging.statement`), as a digest kept
-        for later questions: timelines of nearby days share most of their entries."""
+        """What entry ``seq`` states (:func:`fonds.views.merging.statement`), kept as a
+        digest."""
         key = self._statements.get(seq)
         if key is None:
             if len(self._statements) >= _KEPT_STATEMENTS:
