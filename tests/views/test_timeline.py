@@ -69,7 +69,7 @@ def test_the_timeline_read_lazily_is_the_timeline_built_whole(
                 expected = built_whole(views.at(as_of), where)
                 assert len(lazy) == len(expected)
                 assert [fact.records for fact in expected] == [
-                    tuple(query.state.record_id(s) for s in group) for group in lazy.records
+                    tuple(query.state.record_id(s) for s in group) for group in lazy.seq_groups
                 ]
                 assert list(lazy) == expected
                 assert [f.sources for f in lazy] == [f.sources for f in expected]

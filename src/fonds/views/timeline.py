@@ -28,7 +28,7 @@ class Timeline(Sequence[Fact]):
     iterating build (and keep) only the entries read; :meth:`page` gives one page. It can be
     used where a list of facts was: it compares equal to a list or tuple of the same facts,
     and ``list(timeline)`` builds them all. Each entry stands for one or more records (the
-    first, then those agreeing with it, its :attr:`Fact.agreeing`): :attr:`records`.
+    first, then those agreeing with it, its :attr:`Fact.agreeing`): :attr:`seq_groups`.
     """
 
     __slots__ = ("_build", "_built", "_groups")
@@ -52,8 +52,9 @@ class Timeline(Sequence[Fact]):
         return [group[0] for group in self._groups]
 
     @property
-    def records(self) -> list[tuple[int, ...]]:
-        """The log entries each timeline entry stands for (its own, then the agreeing ones)."""
+    def seq_groups(self) -> list[tuple[int, ...]]:
+        """The log entries (sequence numbers) each entry stands for: its own, then those of the
+        records agreeing with it."""
         return list(self._groups)
 
     def __len__(self) -> int:
