@@ -17,8 +17,9 @@ from fonds.views.answers import Fact
 
 __all__ = ["Timeline"]
 
-# entries are built in chunks under one pause of the cyclic collector (as folding is)
-_CHUNK = 256
+# entries are built in chunks, each under one pause of the cyclic collector (as folding is)
+_CHUNK = 128
+_MAX_CHUNK = 4096
 
 
 class Timeline(Sequence[Fact]):
@@ -88,8 +89,13 @@ class Timeline(Sequence[Fact]):
         return self._entry(index % len(self._groups))
 
     def __iter__(self) -> Iterator[Fact]:
-        for start in range(0, len(self._groups), _CHUNK):
-            yield from self._entries(start, min(start + _CHUNK, len(self._groups)))
+        # chunks grow: a reader who stops early builds little, one who reads on pauses the
+        # collector a few times rather than once a chunk
+        start, chunk = 0, _CHUNK
+        while start < len(self._groups):
+            stop = min(start + chunk, len(self._groups))
+            yield from self._entries(start, stop)
+            start, chunk = stop, min(chunk * 2, _MAX_CHUNK)
 
     def page(self, offset: int = 0, limit: int | None = None) -> list[Fact]:
         """The entries from ``offset`` (0 the first), at most ``limit`` of them (all the rest
