@@ -19,7 +19,7 @@ __all__ = ["Timeline"]
 
 # entries are built in chunks, each under one pause of the cyclic collector (as folding is)
 _CHUNK = 128
-_MAX_CHUNK = 4096
+_MAX_CHUNK = 8192
 
 
 class Timeline(Sequence[Fact]):
@@ -95,7 +95,7 @@ class Timeline(Sequence[Fact]):
         while start < len(self._groups):
             stop = min(start + chunk, len(self._groups))
             yield from self._entries(start, stop)
-            start, chunk = stop, min(chunk * 2, _MAX_CHUNK)
+            start, chunk = stop, min(chunk * 4, _MAX_CHUNK)
 
     def page(self, offset: int = 0, limit: int | None = None) -> list[Fact]:
         """The entries from ``offset`` (0 the first), at most ``limit`` of them (all the rest
