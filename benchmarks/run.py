@@ -6,7 +6,8 @@
 For each N, in a fresh process (so peak memory is its own), on the same generated records:
 validated append, trusted load, verify, first build of the views (timeline, person index),
 rebuild on the unchanged log, update after appending 100 records, latency of a person view and
-of a one-day timeline query, peak RSS and bytes per record; and two references: the floor
+of a one-day timeline query (its total and first 100 entries, as a caller reads a page; and
+every entry read), peak RSS and bytes per record; and two references: the floor
 (read the log file, decode each line with orjson, nothing else) and the peer (the
 eventsourcing library storing the same records as events in SQLite and replaying them).
 
@@ -15,8 +16,9 @@ eventsourcing library storing the same records as events in SQLite and replaying
 
 With ``--postgres`` (or ``FONDS_BENCH_POSTGRES`` naming a database), also: validated append into
 a PostgreSQL log, the generated log copied there with ``fonds mirror``, trusted load and first
-build of the views from it, beside the peer's own PostgreSQL recorder storing and replaying the
-same records on the same server. Without a URL a throwaway server is started (Debian's
+build of the views from it, how soon a follower (``LogStore.follow``) sees an entry once its
+append commits, beside the peer's own PostgreSQL recorder storing and replaying the same
+records on the same server. Without a URL a throwaway server is started (Debian's
 PostgreSQL, as tests/pg.py does, with its default durability). Each run works in schemas of its
 own and drops them.
 """
@@ -28,12 +30,15 @@ import contextlib
 import gc
 import json
 import os
+import queue
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -53,6 +58,7 @@ from fonds.validate import Limits, iter_file_lines, validate_lines
 from fonds.views import Views
 
 APPEND_BATCH = 10_000
+FOLLOWED = 50  # single-record appends whose delivery to a follower is timed
 
 
 def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -178,15 +184,31 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     seconds, _ = _timed(lambda: [views.person(p) for p in samples])
     results["person_ms"] = seconds / len(samples) * 1000
     days = [f"{rng.randint(1700, 1990):04d}-{rng.randint(1, 12):02d}-15" for _ in range(20)]
-    seconds, sizes = _timed(lambda: [len(views.timeline(date_from=d, date_to=d)) for d in days])
+    # the first date question groups the dated entries by span, once: measured on its own
+    seconds, _ = _timed(lambda: views.state.dated_between(0, 0))
+    results["span_groups_ms"] = seconds * 1000
+
+    # what a caller does: ask for a day, read how many entries there are and the first page
+    def first_page(day: str, as_of: int | None = None) -> int:
+        timeline = views.timeline(as_of, date_from=day, date_to=day)
+        timeline.page(0, 100)
+        return len(timeline)
+
+    # as of the head, each question is on its own: nothing kept from earlier ones
+    head = views.state.head_seq
+    seconds, sizes = _timed(lambda: [first_page(d, head) for d in days])
+    results["one_day_alone_ms"] = seconds / len(days) * 1000
+    seconds, sizes = _timed(lambda: [first_page(d) for d in days])
     results["one_day_ms"] = seconds / len(days) * 1000
     results["one_day_entries"] = sum(sizes) / len(sizes)
+    seconds, _ = _timed(lambda: [list(views.timeline(head, date_from=d, date_to=d)) for d in days])
+    results["one_day_all_ms"] = seconds / len(days) * 1000
     seconds, sizes = _timed(
         lambda: [len(views.timeline(date_from=d, date_to=d, within=True)) for d in days]
     )
     results["one_day_within_ms"] = seconds / len(days) * 1000
     results["one_day_within_entries"] = sum(sizes) / len(sizes)
-    # the lookup alone: which entries overlap the day, before each is turned into a fact
+    # the lookup alone: which entries overlap the day, before any is looked at
     query = views.at()
     seconds, _ = _timed(lambda: [views.state.dated_between(*query.date_range(d, d)) for d in days])
     results["one_day_lookup_ms"] = seconds / len(days) * 1000
@@ -289,6 +311,7 @@ def measure_postgres(n: int, directory: Path, append_cap: int, url: str) -> dict
 
         seconds, _ = _timed(append_all)
         results["pg_append_rps"] = len(records) / seconds
+        results["pg_follow_ms"] = follow_latency(fresh)
         fresh.close()
         records.clear()
         gc.collect()
@@ -312,6 +335,37 @@ def measure_postgres(n: int, directory: Path, append_cap: int, url: str) -> dict
     finally:
         _drop_schemas(url, [appending, copied])
     return results
+
+
+def follow_latency(log: LogStore, appends: int = FOLLOWED) -> float:
+    """The median time, in milliseconds, from an append's return (its commit) to a follower
+    in another thread yielding the entry, over ``appends`` appends of one record each."""
+    from fonds.log import open_log
+
+    head = log.head()
+    after = 0 if head is None else head.seq
+    seen: queue.Queue[float] = queue.Queue()
+    reader = open_log(getattr(log, "url", log.location))
+
+    def follow() -> None:
+        for entry in reader.follow(after, timeout=60):
+            seen.put(time.perf_counter())
+            if entry.seq >= after + appends:
+                return
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    time.sleep(0.5)  # listening
+    delays: list[float] = []
+    for number in range(appends):
+        person = {"kind": "person", "schema": 1, "id": f"person:followed-{number}",
+                  "labels": {"en": f"Followed {number}"}, "recorded_by": AGENT}  # fmt: skip
+        log.append([person])
+        committed = time.perf_counter()
+        delays.append(max(0.0, seen.get(timeout=60) - committed))
+    follower.join(60)
+    getattr(reader, "close", lambda: None)()
+    return statistics.median(delays) * 1000
 
 
 def measure_postgres_peer(n: int, url: str) -> dict[str, Any]:
@@ -355,7 +409,9 @@ PG_ROWS = [
     ("PostgreSQL: rebuild, unchanged log (s)", "pg_rebuild_s", "{:.3f}"),
     ("peer: eventsourcing+PostgreSQL save (records/s)", "pg_peer_save_rps", "{:,.0f}"),
     ("peer: eventsourcing+PostgreSQL replay (records/s)", "pg_peer_replay_rps", "{:,.0f}"),
+    ("PostgreSQL: follow, commit to follower, median (ms)", "pg_follow_ms", "{:.1f}"),
     ("ratio: PostgreSQL append / peer save (target ≥ 3)", "pg_append_vs_peer_save", "{:.2f}"),
+    ("ratio: PostgreSQL append / jsonschema", "pg_append_vs_jsonschema", "{:.1f}"),
     ("ratio: PostgreSQL trusted load / peer replay", "pg_load_vs_peer_replay", "{:.2f}"),
     ("ratio: PostgreSQL load+build / peer replay", "pg_build_vs_peer_replay", "{:.2f}"),
 ]
@@ -386,6 +442,7 @@ def run(n: int, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
         results.update(json.loads(output))
     if postgres:
         results["pg_append_vs_peer_save"] = results["pg_append_rps"] / results["pg_peer_save_rps"]
+        results["pg_append_vs_jsonschema"] = results["pg_append_rps"] / results["jsonschema_rps"]
         results["pg_load_vs_peer_replay"] = results["pg_load_rps"] / results["pg_peer_replay_rps"]
         results["pg_build_vs_peer_replay"] = (
             results["pg_load_and_build_rps"] / results["pg_peer_replay_rps"]
@@ -412,9 +469,12 @@ ROWS = [
     ("rebuild, unchanged log (s)", "rebuild_s", "{:.3f}"),
     ("update after appending 100 (s)", "update_s", "{:.3f}"),
     ("person view (ms)", "person_ms", "{:.2f}"),
-    ("one-day timeline query (ms)", "one_day_ms", "{:.2f}"),
-    ("  entries it returns (mean)", "one_day_entries", "{:,.0f}"),
+    ("date questions: span groups, built once (ms)", "span_groups_ms", "{:.0f}"),
+    ("one-day timeline query: total + first 100 entries (ms)", "one_day_ms", "{:.2f}"),
+    ("  the same, each question on its own (ms)", "one_day_alone_ms", "{:.2f}"),
+    ("  entries in all (mean)", "one_day_entries", "{:,.0f}"),
     ("  of which the range lookup (ms)", "one_day_lookup_ms", "{:.2f}"),
+    ("one-day query, every entry read, on its own (ms)", "one_day_all_ms", "{:.2f}"),
     ("one-day query, dates wholly inside the day (ms)", "one_day_within_ms", "{:.2f}"),
     ("  entries it returns (mean)", "one_day_within_entries", "{:,.1f}"),
     ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),

@@ -115,3 +115,20 @@ def system_program(name: str, package: str) -> str:
     pytest.skip(
         f"{name} is not installed: this test runs it (Debian's {package}; .ci/run installs it)"
     )
+
+
+def tex_file(name: str, package: str) -> None:
+    """Require a TeX file (``t2aenc.def``, ``biblatex.sty``) as :func:`system_program` requires
+    a program: skipped where it is missing, failed under CI."""
+    import os
+    import subprocess
+
+    import pytest
+
+    system_program("kpsewhich", "texlive-base")
+    found = subprocess.run(["kpsewhich", name], capture_output=True, text=True, check=False)
+    if found.stdout.strip():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is missing; CI must install it (Debian's {package}, see .ci/run)")
+    pytest.skip(f"{name} is not installed: this test reads it (Debian's {package})")

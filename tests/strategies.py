@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
 
 from fonds.model import records as r
 from fonds.model.vocabulary import default_vocabulary
+from fonds.validate import record_hash
 
 VOCAB = default_vocabulary()
 
@@ -205,4 +207,98 @@ records: st.SearchStrategy[r.Record] = st.one_of(
     st.builds(r.Retract, target=record_hashes, reason=texts, citations=opt(citations), **common),
 )
 
-__all__ = ["records", "string"]
+
+# -- whole logs for the timeline: few ids and dates, so entries share bounds and agree ----------
+
+_AGENT = "agent:editors"
+_PEOPLE = tuple(f"person:p{i}" for i in range(4))
+_EVENTS = tuple(f"event:e{i}" for i in range(3))
+_SOURCES = ("source:a", "source:b", "source:c")
+_TIMELINE_DATES = ("1940", "1940-11", "1940-11-12", "1940-11-13", "../1945", "1940-10/1940-11")
+
+
+def _sourced(kind: str, draw: st.DrawFn, **fields: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"kind": kind, "schema": 1, **fields, "recorded_by": _AGENT}
+    record["citations"] = [
+        {"source": draw(st.sampled_from(_SOURCES)), "locator": {"label": "page", "value": "1"}}
+    ]
+    record["confidence"] = draw(st.sampled_from(VOCAB.confidence))
+    flag = draw(st.sampled_from((None, "disputed", "restricted")))
+    if flag is not None:
+        record["flags"] = [flag]
+    return record
+
+
+def timeline_head(
+    names: Sequence[str] = ("Molotov", "Skryabin", "P2", "P3"),
+) -> list[dict[str, Any]]:
+    """The start of a :func:`timeline_logs` log: its agent, sources and persons (named
+    ``names``)."""
+    log: list[dict[str, Any]] = [
+        {"kind": "agent", "schema": 1, "id": _AGENT, "labels": {"en": "Editors"},
+         "recorded_by": _AGENT},
+    ]  # fmt: skip
+    for source_id in _SOURCES:
+        log.append(
+            {"kind": "source", "schema": 1, "id": source_id, "source_type": "book",
+             "title": source_id, "publication_status": "published", "recorded_by": _AGENT}
+        )  # fmt: skip
+    for person_id, name in zip(_PEOPLE, names, strict=True):
+        log.append(
+            {"kind": "person", "schema": 1, "id": person_id, "labels": {"en": name},
+             "recorded_by": _AGENT}
+        )  # fmt: skip
+    return log
+
+
+@st.composite
+def timeline_logs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Valid logs, one record an entry, with what folds a timeline: the same fact from several
+    sources (agreeing records), same-as relations joining persons or events (some retracted
+    later), corrections, restricted and flagged records, and dates that share their bounds."""
+    dates = st.sampled_from(_TIMELINE_DATES)
+    names = [draw(st.sampled_from(("Molotov", "Skryabin", f"P{i}"))) for i in range(len(_PEOPLE))]
+    log = timeline_head(names)
+    for event_id in _EVENTS:
+        log.append(_sourced("event", draw, id=event_id, labels={"en": event_id}, date=draw(dates)))
+    assertions: list[dict[str, Any]] = []
+    steps = st.sampled_from(("born", "occupation", "took-part", "said", "same-as", "undo"))
+    for step in draw(st.lists(steps, min_size=1, max_size=30)):
+        record: dict[str, Any]
+        if step in ("born", "occupation"):
+            fields: dict[str, Any] = {"subject": draw(st.sampled_from(_PEOPLE)), "property": step}
+            if step == "occupation":
+                fields["value"] = draw(st.sampled_from(("clerk", "diplomat")))
+            record = _sourced("attribute", draw, **fields, date=draw(dates))
+        elif step == "took-part":
+            fields = {
+                "person": draw(st.sampled_from(_PEOPLE)),
+                "event": draw(st.sampled_from(_EVENTS)),
+            }
+            record = _sourced("participation", draw, **fields, role="participant")
+            if draw(st.booleans()):
+                record["date"] = draw(dates)
+        elif step == "said":
+            heard = draw(st.lists(st.sampled_from(_PEOPLE), min_size=1, max_size=2, unique=True))
+            record = _sourced(
+                "quotation", draw, speaker=draw(st.sampled_from(_PEOPLE)), text="Da.",
+                language="ru", addressees=heard, date=draw(dates),
+            )  # fmt: skip
+        elif step == "same-as":
+            pool = draw(st.sampled_from((_PEOPLE, _EVENTS)))
+            one, two = draw(st.lists(st.sampled_from(pool), min_size=2, max_size=2, unique=True))
+            record = _sourced("relation", draw, subject=one, predicate="same-as", object=two)
+        elif assertions:
+            target = assertions.pop(draw(st.integers(0, len(assertions) - 1)))
+            record = {"kind": "retract", "schema": 1, "target": record_hash(target),
+                      "reason": "not so", "recorded_by": _AGENT}  # fmt: skip
+        else:
+            continue
+        if step != "undo":
+            record["note"] = f"entry {len(log)}"  # two records alike are two entries
+            assertions.append(record)
+        log.append(record)
+    return log
+
+
+__all__ = ["records", "string", "timeline_head", "timeline_logs"]

@@ -33,3 +33,27 @@ def test_benchmark_runs_and_its_figures_are_sane() -> None:
     # what lies wholly inside a day is a part of what may overlap it
     assert 0 <= result["one_day_within_entries"] <= result["one_day_entries"]
     assert result["load_build_vs_floor"] == result["load_and_build_rps"] / result["floor_rps"]
+
+
+def test_the_partitioned_export_benchmark_runs_the_howto_queries() -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "partitioned.py"),
+            "--records",
+            "3000",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    result = json.loads(completed.stdout)
+    assert result["n"] == 3000 and result["files"] >= result["partitions"] > 10
+    queries = result["queries"]
+    assert len(queries) == 4 and all(q["ms"] > 0 for q in queries)
+    busiest, person, _, head = (q["rows"] for q in queries)
+    assert busiest == 5 and person > 0 and head == 1  # one head: the export is of one log state
+    assert result["person"].startswith("person:")

@@ -93,6 +93,25 @@ def test_within_narrows_a_day_to_what_certainly_happened_on_it(
     assert [e["date"] for e in orjson.loads(out)] == ["1940-11-13"]
 
 
+def test_limit_and_offset_print_one_page_of_the_timeline_and_the_total(
+    log_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "timeline", "--log", str(log_dir), "--format", "json")
+    assert code == 0
+    whole = orjson.loads(out)
+    assert len(whole) > 2
+    paged = ["timeline", "--log", str(log_dir), "--offset", "1", "--limit", "2"]
+    code, out, _ = run(capsys, *paged, "--format", "json")
+    assert code == 0
+    assert orjson.loads(out) == {"total": len(whole), "offset": 1, "entries": whole[1:3]}
+    code, out, _ = run(capsys, *paged)
+    assert code == 0 and f"Timeline — entries 2–3 of {len(whole)}" in out
+    code, out, _ = run(capsys, "timeline", "--log", str(log_dir), "--offset", str(len(whole)))
+    assert code == 0 and f"none of {len(whole)} entries after the first {len(whole)}" in out
+    code, out, err = run(capsys, "timeline", "--log", str(log_dir), "--limit", "-1")
+    assert code == 2 and out == "" and "'--limit'" in err and len(err.splitlines()) == 1
+
+
 def test_an_id_of_another_kind_is_exit_1_saying_what_it_is(
     log_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -116,13 +116,8 @@ def test_section_and_number_locators_and_the_older_style_name() -> None:
     from fonds.exports.citeproc import Cite, Formatter
 
     item = {"id": "a", "type": "book", "title": "The Book", "issued": {"date-parts": [[1990]]}}
-    for style in ("chicago-notes-bibliography", "chicago-note-bibliography"):
-        notes = (
-            Formatter(style)
-            .render(
-                [item], [[Cite("a", ("section", "Background"))], [Cite("a", ("number", "176"))]]
-            )
-            .notes
-        )
-        assert "sec.\xa0Background" in notes[0]
-        assert "Number 176" in notes[1] and "Issue" not in notes[1]
+    groups = [[Cite("a", ("section", "Background"))], [Cite("a", ("number", "176"))]]
+    notes = Formatter("chicago-notes-bibliography").render([item], groups).notes
+    assert Formatter("chicago-note-bibliography").render([item], groups).notes == notes
+    assert html_to_text(notes[0]).endswith(", sec. Background.")
+    assert html_to_text(notes[1]).endswith(", no. 176.") and "Issue" not in notes[1]

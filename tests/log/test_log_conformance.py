@@ -10,7 +10,7 @@ import pytest
 
 from fonds.log import JsonlLog, LogStore, MemoryLog
 from fonds.log.chain import entry_line, header_canonical
-from fonds.problems import InvalidRecordError, LogIntegrityError
+from fonds.problems import ArgumentError, InvalidRecordError, LogIntegrityError
 from tests.helpers import basics, life, person
 
 Factory = Callable[[Path], LogStore]
@@ -228,3 +228,18 @@ def test_stored_entries_that_do_not_continue_the_chain_are_refused(log: LogStore
         assert caught.value.problem.code == code
         assert log.head() == before
     assert log.verify() == []
+
+
+def test_a_follower_reads_on_from_its_sequence_and_sees_later_batches(log: LogStore) -> None:
+    log.append(basics())
+    follower = log.follow(2, timeout=5, poll=0.05)
+    assert [next(follower).seq for _ in range(2)] == [3, 4]
+    added = log.append([life("person:molotov", "died", "1986-11-08")])
+    seen = next(follower)
+    assert (seen.seq, seen.hash, seen.prev) == (5, added[0].hash, added[0].prev)
+    assert dict(seen.document) == dict(added[0].document)
+    follower.close()
+    assert [e.seq for e in log.follow(0, timeout=0)] == [1, 2, 3, 4, 5]
+    assert list(log.follow(5, timeout=0)) == []
+    with pytest.raises(ArgumentError, match="expected at most 5"):
+        next(log.follow(6, timeout=0))

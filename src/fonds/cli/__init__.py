@@ -16,6 +16,7 @@ from fonds.cli import (
     views,
 )
 from fonds.cli.common import OPTION_NAMES, error_line
+from fonds.cli.follow import follow
 from fonds.cli.mirror import mirror
 from fonds.problems import (
     ArgumentError,
@@ -41,6 +42,7 @@ for command in (
     core.append,
     core.verify,
     mirror,
+    follow,
     core.review,
     importing.import_group,
     importing.template_group,

@@ -27,6 +27,7 @@ LOG_VARIABLE = "FONDS_LOG"
 # the library's parameter names, as the command line's options call them
 OPTION_NAMES = {
     "as_of": "--as-of",
+    "after": "--from",
     "date_from": "--from",
     "date_to": "--to",
     "min_confidence": "--min-confidence",

@@ -21,6 +21,7 @@ from fonds.cli.common import (
 )
 from fonds.cli.views import filter_options
 from fonds.exports.base import ExportContext
+from fonds.exports.bibtex import DIALECTS
 from fonds.exports.cite_record import cite as cite_record
 from fonds.exports.citeproc import DEFAULT_STYLE
 from fonds.exports.registry import FORMATS
@@ -80,6 +81,12 @@ def cite(identifier: str, log_dir: str, output_format: str, as_of: str | None, s
 @click.option("--title", default=None, help="Title of a report or timeline.")
 @click.option("--bom", is_flag=True, help="Start a CSV with a byte-order mark (for Excel).")
 @click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    default=None,
+    help="bibtex: BibTeX's fields (the default) or biblatex's data model, as biber reads it.",
+)
+@click.option(
     "--partition-by",
     type=click.Choice(PARTITIONS),
     default=None,
@@ -89,7 +96,7 @@ def export(
     export_format: str, log_dir: str, as_of: str | None, out: Path | None, style: str,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
     flag: str | None, min_confidence: str | None, within: bool, title: str | None, bom: bool,
-    partition_by: str | None,
+    dialect: str | None, partition_by: str | None,
 ) -> None:  # fmt: skip
     """Write the log, or the part a view selects, in FORMAT.
 
@@ -100,14 +107,17 @@ def export(
     exporter = FORMATS[export_format]
     if exporter.needs_out and out is None:
         raise UsageError(f"export {export_format}: --out FILE is needed (the format is binary)")
+    if dialect is not None and export_format != "bibtex":
+        raise UsageError("--dialect: only with export bibtex")
     log = open_log(log_dir)
     filters = {
         "date_from": date_from, "date_to": date_to, "person": person, "place": place,
         "flag": flag, "min_confidence": min_confidence, "within": within,
     }  # fmt: skip
     context = ExportContext(
-        log, views_of(log), as_of=as_of, filters=filters, style=style, title=title, bom=bom
-    )
+        log, views_of(log), as_of=as_of, filters=filters, style=style, title=title, bom=bom,
+        dialect=dialect or "bibtex",
+    )  # fmt: skip
     if partition_by is not None:
         if export_format != "parquet" or out is None:
             raise UsageError("--partition-by: only with export parquet and --out FOLDER")

@@ -84,20 +84,36 @@ def filter_options(function: F) -> F:
 @as_of_option
 @out_option
 @filter_options
+@click.option(
+    "--limit", type=click.IntRange(min=0), metavar="N",
+    help="Print at most N entries (and how many there are in all).",
+)  # fmt: skip
+@click.option(
+    "--offset", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+    help="Skip the first N entries.",
+)  # fmt: skip
 def timeline(
     log_dir: str, output_format: str, as_of: str | None, out: Path | None,
     date_from: str | None, date_to: str | None, person: str | None, place: str | None,
-    flag: str | None, min_confidence: str | None, within: bool,
+    flag: str | None, min_confidence: str | None, within: bool, limit: int | None, offset: int,
 ) -> None:  # fmt: skip
-    """Events and dated facts in historical order."""
+    """Events and dated facts in historical order; --limit and --offset print one page of
+    them (only the entries printed are built)."""
     entries = _views(log_dir).timeline(
         as_of, date_from=date_from, date_to=date_to, person=person, place=place,
         flag=flag, min_confidence=min_confidence, within=within,
     )  # fmt: skip
+    paged = limit is not None or offset > 0
+    shown = entries.page(offset, limit) if paged else entries
     if output_format == "json":
-        emit(_json([entry.to_json() for entry in entries]), out)
+        facts = [entry.to_json() for entry in shown]
+        if paged:  # a page says where it is in the whole
+            emit(_json({"total": len(entries), "offset": offset, "entries": facts}), out)
+        else:
+            emit(_json(facts), out)
         return
-    emit(render_timeline(entries, output_format, width=_width()), out)
+    emit(render_timeline(shown, output_format, width=_width(), total=len(entries),
+                         offset=offset), out)  # fmt: skip
 
 
 def _entity_command(

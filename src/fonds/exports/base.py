@@ -52,7 +52,8 @@ class ExportContext:
     """What an export covers and how: the log and its views as of ``as_of``, the timeline
     ``filters`` that select the facts (``date_from``, ``person``, ...; none: everything), the
     CSL ``style`` of citations, a ``title`` (made from the filters when None), the name of
-    the log as a report's lede mentions it, and ``bom`` for a CSV that Excel opens as UTF-8.
+    the log as a report's lede mentions it, ``bom`` for a CSV that Excel opens as UTF-8, and
+    the ``dialect`` of the BibTeX export.
     The selection and the formatter are made on first use, so a format that needs neither
     does not pay for them."""
 
@@ -67,6 +68,7 @@ class ExportContext:
         title: str | None = None,
         log_name: str | None = None,
         bom: bool = False,
+        dialect: str = "bibtex",
     ) -> None:
         self.log = log
         self.views = views if views is not None else Views(log)
@@ -76,6 +78,8 @@ class ExportContext:
         self.given_title = title
         #: Start a text table with a UTF-8 byte-order mark (for Excel).
         self.bom = bom
+        #: The BibTeX export's dialect: ``bibtex`` or ``biblatex``.
+        self.dialect = dialect
         self.log_name = log_name if log_name is not None else Path(log.location).resolve().name
 
     @functools.cached_property

@@ -16,7 +16,8 @@ a byte store for derived data); the rules above live here once. Everything above
 (validation, views, exports, the command line) uses only the public calls of
 :class:`LogStore`: :meth:`~LogStore.head`, :meth:`~LogStore.entries` and :meth:`~LogStore.scan`
 after a cursor, :meth:`~LogStore.record_bytes` and :meth:`~LogStore.find` to read one record by
-position or id, and :attr:`~LogStore.cache` for derived data (snapshots) the backend keeps.
+position or id, :meth:`~LogStore.follow` to read entries as they are committed, and
+:attr:`~LogStore.cache` for derived data (snapshots) the backend keeps.
 
 A *position* is a cursor the backend defines (a byte offset in a file, a line count, a
 sequence number): :attr:`Head.position` and :attr:`ScannedEntry.end` give one, and a scan
@@ -26,9 +27,10 @@ continues after it. An entry lies between the position after the entry before it
 from __future__ import annotations
 
 import hashlib
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, NoReturn
 
@@ -322,6 +324,77 @@ class LogStore(ABC):
                 loads(body),
             )  # fmt: skip
             yield entry, after
+
+    # -- following ---------------------------------------------------------------------
+    def follow(
+        self, after: int = 0, *, timeout: float | None = None, poll: float = 1.0
+    ) -> Generator[Entry, None, None]:
+        """Entries after sequence number ``after``, in log order, as they are committed: the
+        iterator waits for new ones and ends once ``timeout`` seconds pass without one (never,
+        when None).
+
+        Each entry comes once, none is skipped, and each is checked to follow the one before
+        it. A folder log is looked at every ``poll`` seconds. A PostgreSQL log is woken by the
+        notification each append sends on commit, and is looked at every ``poll`` seconds as
+        well, so a lost notification delays an entry but never loses it. Raises
+        :class:`~fonds.problems.ArgumentError` (argument ``after``, ``timeout`` or ``poll``)
+        for a value it cannot use, or a log holding fewer than ``after`` entries.
+        """
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            raise ArgumentError("after", after, "expected a sequence number, 0 or more")
+        if timeout is not None and not timeout >= 0:
+            raise ArgumentError("timeout", timeout, "expected a number of seconds, 0 or more")
+        if not poll > 0:
+            raise ArgumentError("poll", poll, "expected a number of seconds above 0")
+        clock = time.monotonic
+        loads = orjson.loads
+        with self._wake_ups() as wait:  # listening before the first look: no news is missed
+            position, prev = self._cursor_after(after)
+            seq = after
+            deadline = None if timeout is None else clock() + timeout
+            while True:
+                for header, body, end in self.scan(position):
+                    if header.seq != seq + 1 or header.prev != prev:
+                        raise LogIntegrityError(
+                            Problem(self.location, None, "/", "chain-broken",
+                                    f"entry {header.seq} does not follow entry {seq}")
+                        )  # fmt: skip
+                    position, prev, seq = end, header.hash, header.seq
+                    yield Entry(
+                        header.seq, header.time, header.prev, header.vocab, header.id,
+                        header.hash, loads(body),
+                    )  # fmt: skip
+                    if timeout is not None:
+                        deadline = clock() + timeout
+                if deadline is None:
+                    wait(poll)
+                    continue
+                left = deadline - clock()
+                if left <= 0:
+                    return
+                wait(min(poll, left))
+
+    def _cursor_after(self, seq: int) -> tuple[int, str]:
+        """The position after entry ``seq`` and that entry's hash (for 0: the start)."""
+        if seq == 0:
+            return 0, GENESIS
+        head = self.head()
+        if head is not None and head.seq == seq:
+            return head.position, head.hash
+        if head is not None and head.seq > seq:
+            for header, _body, end in self.scan(0):
+                if header.seq == seq:
+                    return end, header.hash
+        held = 0 if head is None else head.seq
+        raise ArgumentError(
+            "after", seq, f"expected at most {held}, the log's last sequence number"
+        )
+
+    @contextmanager
+    def _wake_ups(self) -> Iterator[Callable[[float], None]]:
+        """A wait of at most the seconds given, cut short by news of an append where the
+        backend has any (a folder has none: its wait is the whole time)."""
+        yield time.sleep
 
     # -- the index ---------------------------------------------------------------------
     def index(self) -> LogIndex:

@@ -16,7 +16,25 @@ from typing import Any
 
 from fonds.model.kinds import KINDS
 
-__all__ = ["LogIndex"]
+__all__ = ["LogIndex", "life_date_row"]
+
+
+def life_date_row(document: Mapping[str, Any]) -> tuple[str, str, str, str | None] | None:
+    """The index row of a dated birth or death attribute (subject, property, date, calendar),
+    or None for any other record."""
+    if (
+        document["kind"] == "attribute"
+        and document.get("property") in ("born", "died")
+        and "date" in document
+    ):
+        return (
+            document["subject"],
+            document["property"],
+            document["date"],
+            document.get("calendar"),
+        )
+    return None
+
 
 _LOG = logging.getLogger("fonds")
 
@@ -103,31 +121,22 @@ class LogIndex:
         head: tuple[int, str, int],
     ) -> None:
         """Add ``(seq, record id, document)`` entries and mark ``head`` as covered."""
-        with self._db:
-            for seq, record_id, document in entries:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", (record_id, seq)
-                )
-                kind = document["kind"]
-                if KINDS[kind].entity:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)",
-                        (document["id"], kind, record_id),
-                    )
-                elif (
-                    kind == "attribute"
-                    and document.get("property") in ("born", "died")
-                    and "date" in document
-                ):
-                    self._db.execute(
-                        "INSERT INTO life VALUES (?, ?, ?, ?)",
-                        (
-                            document["subject"],
-                            document["property"],
-                            document["date"],
-                            document.get("calendar"),
-                        ),
-                    )
+        records: list[tuple[str, int]] = []
+        declared: list[tuple[str, str, str]] = []
+        life: list[tuple[str, str, str, str | None]] = []
+        for seq, record_id, document in entries:
+            records.append((record_id, seq))
+            kind = document["kind"]
+            if KINDS[kind].entity:
+                declared.append((document["id"], kind, record_id))
+            elif (row := life_date_row(document)) is not None:
+                life.append(row)
+        with self._db:  # one statement a table, its rows in log order (a later one replaces)
+            self._db.executemany("INSERT OR REPLACE INTO records (id, seq) VALUES (?, ?)", records)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entities (id, kind, record) VALUES (?, ?, ?)", declared
+            )
+            self._db.executemany("INSERT INTO life VALUES (?, ?, ?, ?)", life)
             seq, entry_hash, position = head
             (entities,) = self._db.execute("SELECT count(*) FROM entities").fetchone()
             self._db.executemany(

@@ -21,6 +21,9 @@ How the invariants of :mod:`fonds.log.base` are kept:
 * Readers never lock. A scan reads the highest committed sequence number first and pages
   through the entries up to it: a committed prefix of the log, never part of a batch, and
   never past an entry still to be committed (no entry can commit behind a later one).
+* Each append's transaction sends a notification on the log's channel (``fonds:`` and the
+  schema's name, cut to PostgreSQL's 63 bytes), delivered when it commits: followers
+  (:meth:`PostgresLog.follow`) listen on it and read on from their cursor when woken.
 * Positions are sequence numbers. The vocabulary file's bytes, the validation index and the
   byte store (view snapshots, ...) are tables of the same schema.
 """
@@ -29,7 +32,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, Self
 from urllib.parse import urlsplit, urlunsplit
@@ -40,10 +43,17 @@ from psycopg import sql
 
 from fonds.log.base import ByteStore, Entry, Head, LogStore, vocabulary_hash
 from fonds.log.chain import GENESIS, HeaderError, split_line
-from fonds.log.index import LogIndex
+from fonds.log.index import LogIndex, life_date_row
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
-from fonds.problems import LogIntegrityError, NoLogError, Problem, UsageError
+from fonds.problems import (
+    ArgumentError,
+    FondsError,
+    LogIntegrityError,
+    NoLogError,
+    Problem,
+    UsageError,
+)
 from fonds.validate import Limits, ValidationReport, validate_lines
 
 __all__ = ["DEFAULT_SCHEMA", "SCHEMA_PARAMETER", "PostgresLog", "is_postgres_location"]
@@ -99,6 +109,7 @@ _STATEMENTS = {
     "line": "SELECT line FROM {s}.entries WHERE seq = %s",
     "last": "SELECT line, seq FROM {s}.entries ORDER BY seq DESC LIMIT 1",
     "copy": "COPY {s}.entries (seq, line) FROM STDIN (FORMAT BINARY)",
+    "notify": "SELECT pg_notify(%s, %s)",
     "heads": (
         "SELECT h.seq, h.hash, e.seq, e.line FROM {s}.head h LEFT JOIN LATERAL "
         "(SELECT seq, line FROM {s}.entries ORDER BY seq DESC LIMIT 1) e ON true"
@@ -173,6 +184,12 @@ def split_location(location: str) -> tuple[str, str, str]:
     return conninfo, schema, urlunsplit(parts._replace(netloc=shown))
 
 
+def _reason(exc: BaseException) -> str:
+    """The first line of a driver's message (its name when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _connect(conninfo: str, location: str) -> Connection:
     from psycopg.conninfo import conninfo_to_dict
 
@@ -182,8 +199,7 @@ def _connect(conninfo: str, location: str) -> Connection:
             options["connect_timeout"] = 10
         return psycopg.connect(conninfo, **options)
     except psycopg.Error as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"{location}: cannot connect to PostgreSQL: {reason}") from None
+        raise UsageError(f"{location}: cannot connect to PostgreSQL: {_reason(exc)}") from None
 
 
 class PostgresBytes(ByteStore):
@@ -247,24 +263,15 @@ class PostgresIndex(LogIndex):
             if KINDS[kind].entity:
                 entities.pop(document["id"], None)  # a later declaration replaces, as in SQLite
                 entities[document["id"]] = (kind, record_id)
-            elif (
-                kind == "attribute"
-                and document.get("property") in ("born", "died")
-                and "date" in document
-            ):
-                life.append(
-                    (
-                        document["subject"],
-                        document["property"],
-                        document["date"],
-                        document.get("calendar"),
-                    )
-                )
+            elif (row := life_date_row(document)) is not None:
+                life.append(row)
         statements = self._log._sql
         conn = self._log._conn()
-        with conn.transaction():
+        with conn.transaction():  # arrays sent binary: the text form costs more to write
             if records:
-                conn.execute(statements["add_records"], (list(records), list(records.values())))
+                conn.execute(
+                    statements["add_records"], (list(records), list(records.values())), binary=True
+                )
             if entities:
                 conn.execute(
                     statements["add_entities"],
@@ -273,10 +280,13 @@ class PostgresIndex(LogIndex):
                         [kind for kind, _ in entities.values()],
                         [record for _, record in entities.values()],
                     ),
+                    binary=True,
                 )
             if life:
                 columns = list(zip(*life, strict=True))
-                conn.execute(statements["add_life"], [list(column) for column in columns])
+                conn.execute(
+                    statements["add_life"], [list(column) for column in columns], binary=True
+                )
             conn.execute(statements["set_covered"], head)
 
     def entity_kind(self, entity_id: str) -> str | None:
@@ -363,6 +373,7 @@ class PostgresLog(LogStore):
         conninfo, schema, shown = split_location(location)
         self.url = location
         self.schema = schema
+        self.channel = f"fonds:{schema}"[:63]  # a schema name is ASCII: 63 bytes at most
         self.location = shown
         self._conninfo = conninfo
         self._reader: Connection = _connect(conninfo, shown)
@@ -535,6 +546,7 @@ class PostgresLog(LogStore):
                 copy.set_types(["int8", "bytea"])
                 self._copy_rows(copy, rows)
             cursor.execute(self._sql["set_head"], (expected - 1, prev, last_time))
+            cursor.execute(self._sql["notify"], (self.channel, str(expected - 1)))
         return expected - 1
 
     def _copy_rows(self, copy: psycopg.Copy, rows: Sequence[tuple[int, bytes]]) -> None:
@@ -562,6 +574,53 @@ class PostgresLog(LogStore):
 
     def _index_store(self) -> LogIndex:
         return self._index
+
+    # -- following ---------------------------------------------------------------------
+    def follow(
+        self, after: int = 0, *, timeout: float | None = None, poll: float = 1.0
+    ) -> Generator[Entry, None, None]:
+        """As :meth:`LogStore.follow`, woken by each append's notification; a connection
+        lost on the way is a :class:`~fonds.problems.FondsError` saying so."""
+        try:
+            yield from super().follow(after, timeout=timeout, poll=poll)
+        except psycopg.Error as exc:  # the server went away, or the connection with it
+            raise FondsError(
+                f"{self.location}: lost the connection to PostgreSQL: {_reason(exc)}"
+            ) from None
+
+    def _cursor_after(self, seq: int) -> tuple[int, str]:
+        if seq == 0:
+            return 0, GENESIS
+        try:
+            line = self._line_between(seq, seq)
+        except LookupError:
+            head = self.head()
+            held = 0 if head is None else head.seq
+            raise ArgumentError(
+                "after", seq, f"expected at most {held}, the log's last sequence number"
+            ) from None
+        try:
+            return seq, split_line(line)[0].hash
+        except HeaderError as exc:
+            raise LogIntegrityError(
+                Problem(self.location, None, "/", "malformed-entry", f"entry {seq}: {exc}")
+            ) from None
+
+    @contextmanager
+    def _wake_ups(self) -> Iterator[Callable[[float], None]]:
+        listener = _connect(self._conninfo, self.location)
+        try:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+
+            def wait(seconds: float) -> None:
+                for _ in listener.notifies(timeout=seconds, stop_after=1):
+                    pass
+                for _ in listener.notifies(timeout=0):  # one look reads every entry announced
+                    pass
+
+            yield wait
+        finally:
+            listener.close()
 
     def index(self) -> LogIndex:
         """The index, brought up to date under the writer's lock when it lags the log (it is

@@ -7,9 +7,11 @@ class. Nothing else in fonds calls cattrs directly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
@@ -74,6 +76,11 @@ def unstructure_record(record: Record) -> dict[str, Any]:
     return {"kind": record.kind, **body}
 
 
+@functools.cache
+def _has_kind(cls: type) -> bool:
+    return "kind" in attrs.fields_dict(cls)
+
+
 def structure_record(document: Mapping[str, Any]) -> Record:
     """The record value of a schema-valid document; :class:`StructureError` otherwise."""
     kind = document.get("kind")
@@ -81,7 +88,9 @@ def structure_record(document: Mapping[str, Any]) -> Record:
     if spec is None:
         raise StructureError("/kind", f"unknown record kind {kind!r}")
     cls = spec.cls
-    fields = {k: v for k, v in document.items() if k != "kind"}
+    # the generated hook reads only the class's own fields: a copy without "kind" is needed
+    # only by a class that has a field of that name
+    fields = {k: v for k, v in document.items() if k != "kind"} if _has_kind(cls) else document
     try:
         record: Record = _converter.structure(fields, cls)
     except cattrs.BaseValidationError as group:

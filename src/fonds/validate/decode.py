@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -52,20 +53,11 @@ def decode_line(
             "(one record a line)",
         )
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, problem(
-            "encoding", f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-        )
-    try:
-        value = orjson.loads(text)
+        # orjson checks the UTF-8 itself and refuses any invalid byte: a good line is parsed
+        # from its bytes, and only a refused one is decoded again, for the message
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        reason = str(exc.msg) if hasattr(exc, "msg") else str(exc)
-        if "depth limit" in reason or "recursion" in reason:
-            return None, problem(
-                "too-deep", f"nesting deeper than the limit of {limits.max_depth} levels"
-            )
-        return None, problem("json-invalid", f"not valid JSON: {reason} at column {exc.pos + 1}")
+        return None, _refusal(raw, limits, problem, exc)
     if not isinstance(value, dict):
         return None, problem(
             "not-an-object", f"expected a JSON object (one record), found {type(value).__name__}"
@@ -77,6 +69,29 @@ def decode_line(
             "too-deep", f"nesting deeper than the limit of {limits.max_depth} levels"
         )
     return value, []
+
+
+def _refusal(
+    raw: bytes,
+    limits: Limits,
+    problem: Callable[[str, str], list[Problem]],
+    refused: orjson.JSONDecodeError,
+) -> list[Problem]:
+    """Why a line is not JSON, from the step that fails first: UTF-8, then JSON itself."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return problem(
+            "encoding", f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+        )
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        refused = exc  # its column counts characters, as the message says
+    reason = str(refused.msg) if hasattr(refused, "msg") else str(refused)
+    if "depth limit" in reason or "recursion" in reason:
+        return problem("too-deep", f"nesting deeper than the limit of {limits.max_depth} levels")
+    return problem("json-invalid", f"not valid JSON: {reason} at column {refused.pos + 1}")
 
 
 def check_header(

@@ -28,10 +28,9 @@ def log_order(records: Sequence[ValidatedRecord]) -> list[ValidatedRecord]:
     waiting_on: list[set[int]] = []
     for index, item in enumerate(records):
         needs = {declared_at.get(ref.target, -1) for ref in item.references}
-        needs.update(
-            hashed_at.get(target, -1)
-            for _, target in KINDS.of(item.document).targets_in(item.document)
-        )
+        kind = KINDS.of(item.document)
+        if kind.targets:  # only corrections name records
+            needs.update(hashed_at.get(target, -1) for _, target in kind.targets_in(item.document))
         needs.discard(-1)
         needs.discard(index)
         waiting_on.append(needs)

@@ -72,8 +72,10 @@ class NamedEntity(NamedTuple):
 def named_entities(document: Mapping[str, Any]) -> tuple[NamedEntity, ...]:
     """Every entity a record names (its sources and recorder included), as the kinds table
     says; a field open to any entity kind admits each of them."""
+    every = KINDS.entity_kinds
+    new = tuple.__new__  # a NamedTuple's own constructor is a Python call: once per reference
     return tuple(
-        NamedEntity(pointer, target, ref.kinds or KINDS.entity_kinds)
+        new(NamedEntity, (pointer, target, ref.kinds or every))
         for pointer, target, ref in KINDS.of(document).references_in(document)
     )
 
@@ -166,7 +168,8 @@ def local_problems(
 
 
 def _targets(item: ValidatedRecord) -> list[tuple[str, str]]:
-    return list(KINDS.of(item.document).targets_in(item.document))
+    kind = KINDS.of(item.document)
+    return list(kind.targets_in(item.document)) if kind.targets else []  # most name none
 
 
 def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[Problem]:

@@ -32,6 +32,7 @@ from fonds.views.answers import (
 from fonds.views.citations import citation_text
 from fonds.views.queries import DateLike, Query, TimelineFilter
 from fonds.views.state import ViewState, load_state
+from fonds.views.timeline import Timeline
 
 __all__ = [
     "FACT_COLUMNS",
@@ -47,6 +48,7 @@ __all__ = [
     "Query",
     "Quotations",
     "SourceImpact",
+    "Timeline",
     "TimelineEntry",
     "TimelineFilter",
     "UnknownIdError",
@@ -102,8 +104,10 @@ class Views:
         flag: str | None = None,
         min_confidence: str | None = None,
         within: bool = False,
-    ) -> list[Fact]:
-        """Events and dated facts in historical order, each a :class:`Fact` with its sources.
+    ) -> Timeline:
+        """Events and dated facts in historical order, each a :class:`Fact` with its sources,
+        as a :class:`Timeline`: ``len()`` is the number of entries, known without building
+        them, and only the entries read are built (``timeline.page(0, 100)``, ``timeline[:100]``).
 
         ``date_from`` / ``date_to`` take EDTF text (``"1940-11-13"``, ``"1940-11"``), a year
         (``1940``) or a ``datetime.date``; a partly known date is kept when it may fall in the

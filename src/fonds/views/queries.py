@@ -8,9 +8,11 @@ it reads in one line) comes from the kinds table, :data:`fonds.model.kinds.KINDS
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import difflib
 import functools
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
@@ -36,8 +38,9 @@ from fonds.views.answers import (
     SourceImpact,
     historical_date,
 )
-from fonds.views.merging import Merges, fold_agreeing, merge
+from fonds.views.merging import Merges, fold_agreeing, merge, statement
 from fonds.views.state import ViewState
+from fonds.views.timeline import Timeline
 
 __all__ = ["DateLike", "Query", "TimelineFilter", "UnknownIdError", "disagree", "edtf_of"]
 
@@ -89,6 +92,7 @@ class TimelineFilter:
 
 
 _KEPT_DOCUMENTS = 20_000
+_KEPT_STATEMENTS = 100_000
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -134,6 +138,8 @@ class Query:
         self._documents: dict[int, Mapping[str, Any]] = {}
         self._labels: dict[tuple[str, str], str] = {}
         self._merges: Merges | None = None
+        self._statements: dict[int, bytes] = {}
+        self._lines: dict[int, str] = {}
 
     # -- building blocks ----------------------------------------------------------------
     def active(self, seq: int) -> bool:
@@ -312,35 +318,114 @@ class Query:
 
     # -- timeline ----------------------------------------------------------------------
     @_answer
-    def timeline(self, where: TimelineFilter = TimelineFilter()) -> list[Fact]:
-        """Events and dated assertions in historical order (bounds, then time, then log)."""
+    def timeline(self, where: TimelineFilter = TimelineFilter()) -> Timeline:
+        """Events and dated assertions in historical order (bounds, then time, then log), as
+        a :class:`Timeline`: which entries it holds is decided here, their facts are built
+        as they are read."""
         low, high = self.date_range(where.date_from, where.date_to)
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
-        entries: list[Fact] = []
-        state = self.state
-        merging = bool(state.same_as)
+        filtered = where.flag is not None or min_rank is not None
+        merged_away = self._merged_away_declarations()
+        groups: list[tuple[int, ...]] = []
         # agreeing facts have the same date, so the same bounds: only a run of entries with
         # the same bounds is compared
-        run, run_bounds = 0, (0, 0)
-        for lower, upper, seq in state.dated_between(low, high, within=where.within):
-            if not self.active(seq):
+        run: list[int] = []
+        run_bounds = (0, 0)
+        for lower, upper, seq in self.state.dated_between(low, high, within=where.within):
+            if not self.active(seq) or seq in merged_away:
                 continue
             if keep is not None and seq not in keep:
                 continue
-            document = self.document(seq)
-            if not self._kept(document, where.flag, min_rank):
-                continue
-            if merging and self._merged_away(document):
+            if filtered and not self._kept(self.document(seq), where.flag, min_rank):
                 continue
             if (lower, upper) != run_bounds:
-                if len(entries) - run > 1:
-                    entries[run:] = self.agreeing(entries[run:])
-                run, run_bounds = len(entries), (lower, upper)
-            entries.append(self.fact(seq, document))
-        if len(entries) - run > 1:
-            entries[run:] = self.agreeing(entries[run:])
-        return entries
+                groups += self._agreeing_run(run)
+                run, run_bounds = [], (lower, upper)
+            run.append(seq)
+        groups += self._agreeing_run(run)
+        return Timeline(groups, self._grouped_fact)
+
+    def _merged_away_declarations(self) -> AbstractSet[int]:
+        """The declarations of ids merged into another (whose declaration stands for both)."""
+        if not self.state.same_as:
+            return frozenset()
+        declarations = self.state.declarations
+        return {
+            seq
+            for members in self.merges.groups.values()
+            for merged in members[1:]
+            for seq in declarations.get(merged, ())
+        }
+
+    def _agreeing_run(self, run: list[int]) -> list[tuple[int, ...]]:
+        """A run of entries with the same bounds, in groups of those that agree (the first,
+        then the others), in order: what :meth:`agreeing` makes of their facts, found from
+        what the records state without building a fact."""
+        if len(run) < 2:
+            return [(seq,) for seq in run]
+        kinds, by_name = self.state.kinds, KINDS.by_name
+        compared = {
+            name
+            for name, count in collections.Counter([kinds[seq] for seq in run]).items()
+            if count > 1 and not (by_name[name].entity or by_name[name].correction)
+        }
+        if not compared:
+            return [(seq,) for seq in run]
+        # records that agree read alike in one line (entities named by id, so no declaration
+        # is read): only those that do are compared in full
+        lines: dict[tuple[str, str], list[int]] = {}
+        for seq in run:
+            if kinds[seq] in compared:
+                lines.setdefault((kinds[seq], self._line(seq)), []).append(seq)
+        alike = {seq for seqs in lines.values() if len(seqs) > 1 for seq in seqs}
+        if not alike:
+            return [(seq,) for seq in run]
+        found: dict[bytes | int, list[int]] = {}
+        for seq in run:
+            found.setdefault(self._statement(seq) if seq in alike else seq, []).append(seq)
+        groups = [tuple(group) for group in found.values()]
+        for group in groups:
+            # records that state the same thing read alike, unless a list in them is written
+            # in another order: then the facts are compared as the views always compare them
+            if len(group) > 1 and len({self.summary(self.document(s)) for s in group}) > 1:
+                facts = self.agreeing(self.fact(seq) for seq in run)
+                return [(f.seq, *(other.seq for other in f.agreeing)) for f in facts]
+        return groups
+
+    def _line(self, seq: int) -> str:
+        """Entry ``seq`` in one line with entities named by their canonical ids (kept for
+        later questions: timelines of nearby days share most of their entries)."""
+        line = self._lines.get(seq)
+        if line is None:
+            if len(self._lines) >= _KEPT_STATEMENTS:
+                self._lines.clear()
+            document = self.document(seq)
+            kind = KINDS.of(document)
+            if any(ref.many and f"{{{ref.field}}}" in kind.summary for ref in kind.references):
+                line = ""  # a list reads in its own order, and agreeing lists may differ in it
+            else:
+                line = kind.summarise(document, self.canonical)
+            self._lines[seq] = line
+        return line
+
+    def _statement(self, seq: int) -> bytes:
+        """What entry ``seq`` states (:func:`fonds.views.merging.statement`), kept as a
+        digest."""
+        key = self._statements.get(seq)
+        if key is None:
+            if len(self._statements) >= _KEPT_STATEMENTS:
+                self._statements.clear()
+            stated = statement(self.document(seq), self.canonical)
+            key = self._statements[seq] = hashlib.blake2b(stated, digest_size=16).digest()
+        return key
+
+    def _grouped_fact(self, group: tuple[int, ...]) -> Fact:
+        """The fact of a timeline entry: its first record's, the others agreeing with it."""
+        fact = self.fact(group[0])
+        if len(group) == 1:
+            return fact
+        return attrs.evolve(fact, agreeing=tuple(self.fact(seq) for seq in group[1:]))
 
     @_answer
     def undated(self, where: TimelineFilter = TimelineFilter()) -> list[Fact]:

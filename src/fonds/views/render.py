@@ -142,10 +142,18 @@ def _summary(fact: Fact) -> str:
 
 
 def render_timeline(entries: Sequence[Fact], output_format: str = "text", *,
-                    width: int | None = 120) -> str:  # fmt: skip
-    """A timeline as one table: date, fact, flags, confidence, sources, record."""
+                    width: int | None = 120, total: int | None = None,
+                    offset: int = 0) -> str:  # fmt: skip
+    """A timeline as one table: date, fact, flags, confidence, sources, record. ``entries``
+    may be one page of a timeline of ``total`` entries, starting at ``offset`` (0 the first):
+    the title says which."""
     page = _Page(output_format, width)
-    page.facts(f"Timeline — {len(entries)} entries", entries, _summary)
+    title = f"Timeline — {len(entries)} entries"
+    if total is not None and (offset, len(entries)) != (0, total):
+        title = f"Timeline — entries {offset + 1}–{offset + len(entries)} of {total}"
+        if not entries:
+            title = f"Timeline — none of {total} entries after the first {offset}"
+    page.facts(title, entries, _summary)
     return page.done()
 
 
