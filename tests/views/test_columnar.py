@@ -157,7 +157,7 @@ def assert_same(reference: ViewState, built: ViewState) -> None:
 
 def answers(views: Views, as_of: int) -> list[Any]:
     found: list[Any] = [
-        views.timeline(as_of),
+        list(views.timeline(as_of)),
         views.undated(as_of),
         views.conflicts(as_of),
         views.restricted_left_out(as_of),
