@@ -261,3 +261,30 @@ def test_a_reader_never_sees_part_of_a_batch(
     writer.join()
     assert writer.exitcode == 0
     assert max(seen) <= len(basics()) + 6 * 400
+
+
+def test_a_log_not_yet_verified_is_read_and_verified_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fonds.log.jsonl import STAMP
+
+    directory = tmp_path / "log"
+    _filled(directory)
+    JsonlLog(directory).cache.remove(STAMP)  # as a log copied or written by other means
+    scans: list[int] = []
+    scan = JsonlLog.scan
+
+    def counted(self: JsonlLog, position: int = 0) -> object:
+        scans.append(position)
+        return scan(self, position)
+
+    monkeypatch.setattr(JsonlLog, "scan", counted)
+    log = JsonlLog(directory)
+    assert not log.unchanged_since_verified()
+    assert [e.seq for e in log.entries()] == list(range(1, 7))
+    assert scans == [0] and log.unchanged_since_verified()  # one pass, and the file stamped
+    # an as-of point before a fault still finds the fault: a partial read verifies first
+    path = directory / LOG_FILE
+    path.write_bytes(path.read_bytes().replace(b"1889-04-20", b"1889-04-21"))
+    with pytest.raises(LogIntegrityError, match="entry 6"):
+        list(JsonlLog(directory).entries(as_of=2))
