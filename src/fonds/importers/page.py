@@ -415,19 +415,17 @@ def page_records(
     url: str | None = None,
     accessed: str | None = None,
     language: str = "en",
-    known_ids: Iterable[str] = (),
     archive: Archive | None = None,
     read_text: bool = True,
 ) -> list[dict[str, Any]]:
     """The draft records a parsed page yields, on their own (not yet fitted to an archive).
 
-    Entities whose id is in ``known_ids`` are not declared again; the facts read from the page
-    attach to them. ``archive`` lends the names of the persons it knows, so that the text's
-    mentions of them are read as theirs. With ``read_text`` false, nothing is read from the
-    prose but its paragraphs (the page's date, quotations, persons named only in the text).
+    ``archive`` lends the names of the persons it knows, so that the text's mentions of them
+    are read as theirs (fitting the records to it is :func:`page_draft`'s work). With
+    ``read_text`` false, nothing is read from the prose but its paragraphs (the page's date,
+    quotations, persons named only in the text).
     """
     slug = _slug(page.title) or "page"
-    known = frozenset(known_ids)
     taken: set[str] = set()
     declared: set[str] = set()
     agent = recorded_by or DEFAULT_AGENT
@@ -437,7 +435,7 @@ def page_records(
     records: list[dict[str, Any]] = []
 
     def declare(record: dict[str, Any]) -> None:
-        if record["id"] not in known and record["id"] not in declared:
+        if record["id"] not in declared:
             declared.add(record["id"])
             records.append(record)
 
@@ -735,7 +733,6 @@ def page_draft(
     url: str | None = None,
     accessed: str | None = None,
     language: str = "en",
-    known_ids: Iterable[str] = (),
     archive: Archive | None = None,
     read_text: bool = True,
 ) -> Draft:
@@ -750,7 +747,6 @@ def page_draft(
         url=url,
         accessed=accessed,
         language=language,
-        known_ids=known_ids,
         archive=archive,
         read_text=read_text,
     )
@@ -768,7 +764,6 @@ def import_page(
     url: str | None = None,
     accessed: str | None = None,
     language: str = "en",
-    known_ids: Iterable[str] = (),
     archive: Archive | None = None,
     read_text: bool = True,
 ) -> Draft:
@@ -784,7 +779,6 @@ def import_page(
         url=url,
         accessed=accessed,
         language=language,
-        known_ids=known_ids,
         archive=archive,
         read_text=read_text,
     )
