@@ -33,7 +33,7 @@ import orjson
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-from fonds.model.dates import DateError, parse_date
+from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.views.queries import Query
 
@@ -210,13 +210,6 @@ def _best_match(incoming: _Profile, existing: _Profile) -> _NameMatch | None:
     return best
 
 
-def _bounds(document: Mapping[str, Any]) -> tuple[int, int] | None:
-    try:
-        return parse_date(document["date"], document.get("calendar") or "gregorian").sort_key
-    except DateError:
-        return None
-
-
 def _dates(incoming: _Profile, existing: _Profile) -> list[dict[str, Any]]:
     compared = []
     for prop in _LIFE_DATES:
@@ -226,7 +219,8 @@ def _dates(incoming: _Profile, existing: _Profile) -> list[dict[str, Any]]:
         agree = False
         for a in ours:
             for b in theirs:
-                one, two = _bounds(a), _bounds(b)
+                one = date_bounds(a["date"], a.get("calendar"))
+                two = date_bounds(b["date"], b.get("calendar"))
                 if one and two and one[0] <= two[1] and two[0] <= one[1]:
                     agree = True
         compared.append(
