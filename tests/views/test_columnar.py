@@ -24,7 +24,7 @@ from fonds.model.kinds import KINDS
 from fonds.model.records import SAME_AS
 from fonds.problems import LogIntegrityError, UnknownIdError
 from fonds.validate import canonical_bytes, record_hash
-from fonds.views import Views, state
+from fonds.views import Views, columnar, state
 from fonds.views.columnar import build_state
 from fonds.views.state import RESTRICTED, ViewState
 from tests import strategies
@@ -172,14 +172,29 @@ def answers(views: Views, as_of: int) -> list[Any]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents=logs(), points=st.lists(st.integers(0, 45), min_size=1, max_size=3))
+@given(
+    documents=logs(),
+    points=st.lists(st.integers(0, 45), min_size=1, max_size=3),
+    window=st.sampled_from([columnar._WINDOW, 300, 4096]),  # lines longer than a window too
+    trusted=st.booleans(),
+)
 def test_the_columnar_build_equals_the_fold(
-    tmp_path_factory: pytest.TempPathFactory, documents: list[dict[str, Any]], points: list[int]
+    tmp_path_factory: pytest.TempPathFactory,
+    documents: list[dict[str, Any]],
+    points: list[int],
+    window: int,
+    trusted: bool,
 ) -> None:
     log = write(tmp_path_factory.mktemp("log"), documents)
-    reference = folded(log)
-    built = build_state(log)
+    if trusted:
+        log.ensure_verified()  # stamped: the build keeps the stored hashes
+    assert log.unchanged_since_verified() == trusted
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columnar, "_WINDOW", window)
+        built = build_state(log)
     assert built is not None
+    assert log.unchanged_since_verified()
+    reference = folded(log)
     assert_same(reference, built)
     both = Views(log, use_snapshot=False), Views(log, use_snapshot=False)
     both[0].state = reference
@@ -275,3 +290,29 @@ def test_a_torn_last_line_is_left_out_as_the_scan_leaves_it(tmp_path: Path) -> N
     assert built is not None and built.head_seq == 30
     assert_same(folded(log), built)
     assert not log.unchanged_since_verified()  # a torn tail is never stamped
+
+
+def test_a_log_verified_before_is_built_without_hashing_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = [
+        {"kind": "person", "schema": 1, "id": f"person:p{i}", "labels": {"en": f"P {i}"},
+         "recorded_by": "agent:tester"}
+        for i in range(40)
+    ]  # fmt: skip
+    log = write(tmp_path / "log", documents)
+    reference = folded(log)  # a whole scan: the file is stamped as verified
+    assert log.unchanged_since_verified()
+
+    def no_hashing(data: bytes) -> Any:
+        raise AssertionError("a verified log was hashed again")
+
+    monkeypatch.setattr(columnar, "_sha256", no_hashing)
+    monkeypatch.setattr(columnar, "_WINDOW", 1000)
+    built = build_state(log)
+    assert built is not None
+    assert_same(reference, built)
+    (tmp_path / "log" / LOG_FILE).write_bytes((tmp_path / "log" / LOG_FILE).read_bytes())
+    assert not log.unchanged_since_verified()  # rewritten: the stamp no longer vouches for it
+    with pytest.raises(AssertionError, match="hashed again"):
+        build_state(log)

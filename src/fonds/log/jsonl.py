@@ -337,19 +337,30 @@ class JsonlLog(LogStore):
             last, end = entry.header, entry.end
         self._restamp(before, last, end)
 
-    def stored_bytes(self) -> tuple[bytes, tuple[int, ...]]:
-        """The log's stored bytes (without an append under way) and what the file was before
-        they were read: a reader that checks the whole chain itself passes the latter to
+    def stored_chunks(self, size: int) -> tuple[Iterator[bytes], tuple[int, ...]]:
+        """The log's stored bytes (without an append under way) in consecutive pieces of at
+        most ``size`` bytes, cut anywhere, and what the file was before they were read: a
+        reader that checks the whole chain itself passes the latter to
         :meth:`stamp_verified`."""
         before = _identity(self.path)
         limit = self._limit()
-        with self.path.open("rb") as handle:
-            return handle.read(limit), before
+
+        def pieces() -> Iterator[bytes]:
+            with self.path.open("rb") as handle:
+                left = limit
+                while left > 0:
+                    piece = handle.read(min(size, left))
+                    if not piece:
+                        return
+                    left -= len(piece)
+                    yield piece
+
+        return pieces(), before
 
     def stamp_verified(
         self, before: tuple[int, ...], last: EntryHeader | None, position: int
     ) -> None:
-        """Stamp the file as verified after a whole-chain check of :meth:`stored_bytes` that
+        """Stamp the file as verified after a whole-chain check of :meth:`stored_chunks` that
         ended at ``last`` (the head) and ``position``, as a whole :meth:`scan` stamps it."""
         self._restamp(before, last, position)
 

@@ -1,14 +1,16 @@
 """The first build of the views by columns: the whole log checked in NumPy, indexed in DuckDB.
 
 The reference fold (:func:`fonds.views.state.load_state` over :meth:`LogStore.scan`) handles
-one record at a time in Python. A first build of a large folder log instead reads the file
-once and cuts it into lines with NumPy; the fixed-offset headers are taken apart and checked
-by columns, a chunk of entries at a time, with every header hash and record id recomputed by
-``hashlib`` (faster here than DuckDB's ``sha256``) and the chain and record times followed.
-Meanwhile, on DuckDB's threads, the records (one Arrow string-view column over the file's
-bytes, no copy) are read once for every field the kinds table names, and the indexes are
-grouped and ordered there. Python then computes the bounds of each distinct (date, calendar)
-pair, plain days by columns, and slices the grouped columns into the state's arrays.
+one record at a time in Python. A first build of a large folder log instead reads the file a
+window of 128 MiB at a time and cuts it into lines with NumPy; the fixed-offset headers are
+taken apart and checked by columns, a chunk of entries at a time, and the chain and record
+times followed. In a file fonds has not verified, every header hash and record id is
+recomputed by ``hashlib`` (faster here than DuckDB's ``sha256``); a file whose stamp says
+fonds verified it, unchanged since, keeps its stored hashes. Meanwhile, on a DuckDB thread,
+each window's records (an Arrow string-view column over its bytes, no copy) are read once for
+every field the kinds table names; the indexes are then grouped and ordered there. Python
+computes the bounds of each distinct (date, calendar) pair, plain days by columns, and slices
+the grouped columns into the state's arrays.
 
 The result is the state the reference fold gives, array for array (a property test holds the
 two together). A log with any fault is not judged here: the reference scan runs instead and
@@ -20,21 +22,24 @@ from __future__ import annotations
 import binascii
 import bisect
 import hashlib
+import queue
 import threading
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fonds.gcpause import gc_paused
 from fonds.log.chain import GENESIS, EntryHeader, HeaderError, split_line
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
-from fonds.views.state import RESTRICTED, Correction, ViewState
+from fonds.views.state import RESTRICTED, Correction, PackedIndex, ViewState
 
 if TYPE_CHECKING:
     from fonds.log.jsonl import JsonlLog
@@ -42,30 +47,29 @@ if TYPE_CHECKING:
 __all__ = ["build_state"]
 
 _CHUNK = 1 << 22  # newlines are looked for 4 MiB at a time, in one reused array
+_WINDOW = 1 << 27  # the log is read 128 MiB at a time: the build holds a few windows, not the file
+_sha256 = hashlib.sha256  # (a name of its own: a test checks that a trusted log is not hashed)
 
 
 def build_state(log: JsonlLog) -> ViewState | None:
     """The folded state of a folder log from its first entry, built by columns; None when the
     stored log has a fault (or nothing to index), for the reference scan to report or fold.
 
-    The log file is stamped as verified, as a whole scan stamps it.
+    The file is read a window at a time, so the build never holds the whole of it. A file
+    fonds has verified and not seen change since (its stamp matches) keeps its hashes: the
+    headers are still checked by columns and the chain followed, but no hash is recomputed.
+    Any other file has every record id and header hash recomputed, and is then stamped as
+    verified, as a whole scan stamps it.
     """
-    data, before = log.stored_bytes()
-    ends = _line_ends(data)
-    if not len(ends):
-        return None
-    start = int(ends[-2]) if len(ends) > 1 else 0
-    try:
-        last: EntryHeader | None = split_line(data[start : int(ends[-1]) - 1])[0]
-    except HeaderError:
-        return None
-    held = [data]
-    del data  # the build lets go of the log's bytes once it has read them
+    trusted = log.unchanged_since_verified()
+    pieces, before = log.stored_chunks(_WINDOW)
     with gc_paused():
-        state = _build(held, ends)
-    if state is None:
+        built = _build(pieces, trusted)
+    if built is None:
         return None
-    log.stamp_verified(before, last, state.position)
+    state, last = built
+    if not trusted:
+        log.stamp_verified(before, last, state.position)
     return state
 
 
@@ -82,9 +86,12 @@ def _line_ends(data: bytes) -> np.ndarray[Any, Any]:
     return np.concatenate(found).astype(np.int64)
 
 
-def _fields() -> tuple[list[str], dict[tuple[str, str], str]]:
-    """Every field the kinds table makes the fold read, as JSON paths extracted once per record,
-    and the column each (kind, field) is read from."""
+def _fields() -> tuple[str, dict[tuple[str, str], str]]:
+    """Every field the kinds table makes the fold read, as the structure each record's JSON is
+    read into once (lists of text, citations as their sources, the rest as text), and the
+    column each (kind, field) is read from."""
+    lists = {"flags"} | {f for kind in KINDS for f in kind.about_lists}
+    cited = {kind.citations for kind in KINDS if kind.citations is not None}
     names: list[str] = ["kind", "flags"]
     for kind in KINDS:
         wanted = [*kind.about_single, *kind.about_lists]
@@ -100,8 +107,15 @@ def _fields() -> tuple[list[str], dict[tuple[str, str], str]]:
         if kind.name == "relation":
             wanted.append("predicate")
         names += [w for w in dict.fromkeys(wanted) if w not in names]
-    columns = {(kind.name, name): f"f[{names.index(name) + 1}]" for kind in KINDS for name in names}
-    return names, columns
+
+    def shape(name: str) -> object:
+        if name in cited:
+            return [{"source": "VARCHAR"}]
+        return ["VARCHAR"] if name in lists else "VARCHAR"
+
+    structure = orjson.dumps({name: shape(name) for name in names}).decode()
+    columns = {(kind.name, name): f'j."{name}"' for kind in KINDS for name in names}
+    return structure, columns
 
 
 def _quote(text: str) -> str:
@@ -129,78 +143,98 @@ def _const(text: str) -> np.ndarray[Any, Any]:
 
 
 class _Chain:
-    """Where each entry's header and record lie and, once verified, the header fields of
-    every entry, checked: record ids and header hashes recomputed, the chain and record times
-    followed. ``sound`` is False at the first doubt."""
+    """The header fields of every entry, checked a window of the log at a time: the headers in
+    the entry format, the sequence numbers, the chain and the record times followed across
+    windows and, unless the file is trusted, every record id and header hash recomputed.
+    ``sound`` is False at the first doubt."""
 
-    def __init__(self, data: bytes, ends: np.ndarray[Any, Any]) -> None:
-        count = len(ends)
-        self.starts = np.concatenate([np.zeros(1, np.int64), ends[:-1]])
-        seqs = np.arange(1, count + 1, dtype=np.int64)
-        self.digits = np.searchsorted(_POWERS, seqs, side="right")
-        self.bodies = self.starts + 7 + self.digits + 342  # where each record starts
+    def __init__(self, trusted: bool) -> None:
+        self.trusted = trusted
+        self.sound = True
+        self.count = 0  # entries checked so far
+        self.last_hash, self.last_time = _const(GENESIS), np.bytes_(b"")
+        self.digests: list[bytes] = []
+        self.ids: list[bytes] = []
+        self.times: list[bytes] = []
+
+    def layout(
+        self, data: bytes, ends: np.ndarray[Any, Any]
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Where the lines ending at ``ends`` (the next entries of the log, positions in
+        ``data``) start, how many digits their sequence numbers have, and where each record
+        starts; ``sound`` turns False when a line cannot hold a header and a record."""
+        starts = np.concatenate([np.zeros(1, np.int64), ends[:-1]])
+        seqs = np.arange(self.count + 1, self.count + len(ends) + 1, dtype=np.int64)
+        digits = np.searchsorted(_POWERS, seqs, side="right")
+        bodies = starts + 7 + digits + 342
         raw = np.frombuffer(data, dtype=np.uint8)
         # a line ends with "}" and its newline, and has room for its header and a record
-        self.sound = bool((raw[ends - 2] == 125).all() and (ends - 2 - self.bodies >= 1).all())
-        self.digests = self.id_hex = self.time_bytes = b""
-        self.head_hash = ""
+        if not ((raw[ends - 2] == 125).all() and (ends - 2 - bodies >= 1).all()):
+            self.sound = False
+        return starts, digits, bodies
 
-    def verify(self, data: bytes, ends: np.ndarray[Any, Any]) -> None:
-        """Recompute every header hash and record id and follow the chain, a bounded number
-        of entries at a time; ``sound`` says whether all of it holds."""
+    def check(
+        self,
+        data: bytes,
+        ends: np.ndarray[Any, Any],
+        layout: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]],
+    ) -> None:
+        """Check the entries whose lines end at ``ends`` in ``data``, a bounded number at a
+        time, as the ones that follow those already checked."""
         view = memoryview(data)
-        sha = hashlib.sha256
-        ids: list[bytes] = []
-        times: list[bytes] = []
-        digests: list[bytes] = []
-        last_hash, last_time = _const(GENESIS), np.bytes_(b"")
-        count = len(ends)
-        for low in range(0, count, _ROWS):
-            high = min(count, low + _ROWS)
-            starts, bodies = self.starts[low:high].tolist(), self.bodies[low:high].tolist()
+        sha = _sha256
+        all_starts, all_digits, all_bodies = layout
+        for low in range(0, len(ends), _ROWS):
+            high = min(len(ends), low + _ROWS)
+            starts, bodies = all_starts[low:high].tolist(), all_bodies[low:high].tolist()
             stops = (ends[low:high] - 2).tolist()
+            digits = all_digits[low:high]
             # entries whose sequence numbers have as many digits share one header layout
-            cuts = [0, *(np.flatnonzero(np.diff(self.digits[low:high])) + 1).tolist()]
+            cuts = [0, *(np.flatnonzero(np.diff(digits)) + 1).tolist()]
             for a, b in pairwise([*cuts, high - low]):
-                found = _headers(data, starts[a:b], low + a, int(self.digits[low + a]))
+                found = _headers(data, starts[a:b], self.count, int(digits[a]), self.trusted)
                 if found is None:
                     self.sound = False
                     return
                 time, hexes, hashes, prevs = found
                 stamps = time.view("S27").ravel()
-                records = zip(bodies[a:b], stops[a:b], strict=True)
-                digest = b"".join([sha(view[x:y]).digest() for x, y in records])
+                if self.trusted:
+                    try:
+                        digest = binascii.unhexlify(hexes.tobytes())
+                    except binascii.Error:
+                        digest = b""
+                else:
+                    records = zip(bodies[a:b], stops[a:b], strict=True)
+                    digest = b"".join([sha(view[x:y]).digest() for x, y in records])
                 if not (
-                    (prevs[0] == last_hash).all()
+                    (prevs[0] == self.last_hash).all()
                     and (prevs[1:] == hashes[:-1]).all()
-                    and stamps[0] > last_time
+                    and stamps[0] > self.last_time
                     and (stamps[1:] > stamps[:-1]).all()
                     and binascii.hexlify(digest) == hexes.tobytes()
                 ):
                     self.sound = False
                     return
-                last_hash, last_time = hashes[-1], stamps[-1]
-                digests.append(digest)
-                ids.append(hexes.tobytes())
-                times.append(time.tobytes())
-        self.digests = b"".join(digests)
-        self.id_hex, self.time_bytes = b"".join(ids), b"".join(times)
-        self.head_hash = last_hash.tobytes().decode()
+                self.last_hash, self.last_time = hashes[-1], stamps[-1]
+                self.count += b - a
+                self.digests.append(digest)
+                self.ids.append(hexes.tobytes())
+                self.times.append(time.tobytes())
 
 
 def _headers(
-    data: bytes, starts: list[int], first: int, width: int
+    data: bytes, starts: list[int], before: int, width: int, trusted: bool
 ) -> tuple[np.ndarray[Any, Any], ...] | None:
     """The record time, record id, hash and previous hash of the entries that start at
-    ``starts`` (the first one is entry ``first + 1``; all have sequence numbers of ``width``
-    digits, so one layout), each header hash recomputed; None when a header is not in the
-    entry format or its hash does not match."""
+    ``starts`` (the first one is entry ``before + 1``; all have sequence numbers of ``width``
+    digits, so one layout), each header hash recomputed unless ``trusted``; None when a header
+    is not in the entry format or its hash does not match."""
     rows = len(starts)
     p = 7 + width  # the comma after the sequence number
     size = p + 342
     block = b"".join([data[a : a + size] for a in starts])
     headers = np.frombuffer(block, dtype=np.uint8).reshape(rows, size)
-    seqs = np.arange(first + 1, first + rows + 1, dtype=np.int64)
+    seqs = np.arange(before + 1, before + rows + 1, dtype=np.int64)
     expected = (seqs[:, None] // _POWERS[width - 1 :: -1][:width] % 10 + 48).astype(np.uint8)
     marks = (
         (0, '{"seq":'), (p, ',"time":"'), (p + 36, '","prev":"'), (p + 110, '","vocab":"'),
@@ -218,42 +252,49 @@ def _headers(
     vocab = headers[:, p + 121 : p + 185]
     ids = headers[:, p + 193 : p + 257]
     hashes = headers[:, p + 267 : p + 331]
+    if not trusted:
 
-    def fixed(text: str) -> np.ndarray[Any, Any]:
-        return np.broadcast_to(_const(text), (rows, len(text)))
+        def fixed(text: str) -> np.ndarray[Any, Any]:
+            return np.broadcast_to(_const(text), (rows, len(text)))
 
-    # the hashed header, {"id":R,"prev":P,"seq":N,"time":T,"vocab":V}, by columns
-    columns = [
-        fixed('{"id":"'), ids, fixed('","prev":"'), prev, fixed('","seq":'), headers[:, 7:p],
-        fixed(',"time":"'), time, fixed('","vocab":"'), vocab, fixed('"}'),
-    ]  # fmt: skip
-    canonical = np.concatenate(columns, axis=1).tobytes()
-    step = len(canonical) // rows
-    flat = memoryview(canonical)
-    sha = hashlib.sha256
-    digests = b"".join([sha(flat[at : at + step]).digest() for at in range(0, len(flat), step)])
-    if binascii.hexlify(digests) != np.ascontiguousarray(hashes).tobytes():
-        return None
+        # the hashed header, {"id":R,"prev":P,"seq":N,"time":T,"vocab":V}, by columns
+        columns = [
+            fixed('{"id":"'), ids, fixed('","prev":"'), prev, fixed('","seq":'),
+            headers[:, 7:p], fixed(',"time":"'), time, fixed('","vocab":"'), vocab, fixed('"}'),
+        ]  # fmt: skip
+        canonical = np.concatenate(columns, axis=1).tobytes()
+        step = len(canonical) // rows
+        flat = memoryview(canonical)
+        sha = _sha256
+        digests = b"".join([sha(flat[at : at + step]).digest() for at in range(0, len(flat), step)])
+        if binascii.hexlify(digests) != np.ascontiguousarray(hashes).tobytes():
+            return None
     return np.ascontiguousarray(time), np.ascontiguousarray(ids), hashes, prev
 
 
-def _records(data: bytes, chain: _Chain, ends: np.ndarray[Any, Any]) -> pa.Array:
-    """The record bytes of every entry as one Arrow string-view column over the log's bytes,
+def _records(
+    data: bytes, first: int, bodies: np.ndarray[Any, Any], ends: np.ndarray[Any, Any]
+) -> pa.Table:
+    """Sequence numbers from ``first`` and the record bytes of the entries whose records start
+    at ``bodies`` in ``data``, as a table whose record column is string views over ``data``,
     without a copy (a view's offset is 32-bit: the bytes are given in overlapping windows)."""
     count = len(ends)
     raw = np.frombuffer(data, dtype=np.uint8)
-    lengths = ends - 2 - chain.bodies
-    windows = chain.bodies // _GIB
+    lengths = ends - 2 - bodies
+    windows = bodies // _GIB
     views = np.zeros((count, 4), dtype=np.int32)
     views[:, 0] = lengths
-    prefix = raw[chain.bodies[:, None] + np.arange(4)]  # every record is longer than 12
+    prefix = raw[bodies[:, None] + np.arange(4)]  # every record is longer than 12
     views[:, 1] = np.ascontiguousarray(prefix).view(np.int32).ravel()
     views[:, 2] = windows
-    views[:, 3] = chain.bodies - windows * _GIB
+    views[:, 3] = bodies - windows * _GIB
     whole = memoryview(data)
     buffers = [pa.py_buffer(whole[k * _GIB : (k + 2) * _GIB]) for k in range(int(windows[-1]) + 1)]
-    return pa.Array.from_buffers(
+    body = pa.Array.from_buffers(
         pa.string_view(), count, [None, pa.py_buffer(views.tobytes()), *buffers]
+    )
+    return pa.Table.from_arrays(
+        [_int64(np.arange(first, first + count)), body], names=["n", "body"]
     )
 
 
@@ -275,80 +316,132 @@ def _numbers(column: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
-def _build(held: list[bytes], ends: np.ndarray[Any, Any]) -> ViewState | None:
-    """The state of the log whose bytes ``held`` holds (taken out of it, and let go of once
-    checked and read: the state is built without them)."""
-    data = held.pop()
+class _Reader(threading.Thread):
+    """DuckDB's side of the build, on a thread of its own: it reads the records of each window
+    it is handed (their JSON once, for every field the indexes take), then groups and orders
+    the indexes. At most two windows wait, so the log's bytes are held a few windows at a
+    time."""
+
+    def __init__(self, con: Any, extract: str, steps: list[tuple[str, str]]) -> None:
+        super().__init__(name="fonds-columnar")
+        self.con, self.extract, self.steps = con, extract, steps
+        self.windows: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self.tables: dict[str, pa.Table] = {}
+        self.indexes: dict[str, PackedIndex] = {}
+        self.failed: list[BaseException] = []
+        self.wanted = True  # False when the build has already failed on Python's side
+
+    def run(self) -> None:
+        import duckdb
+
+        ended, first = False, True
+        try:
+            while (records := self.windows.get()) is not None:
+                self.con.register("records", records)
+                into = "CREATE TEMP TABLE x AS " if first else "INSERT INTO x "
+                self.con.execute(into + self.extract)
+                self.con.unregister("records")
+                del records
+                first = False
+            ended = True
+            for name, sql in self.steps if self.wanted and not first else ():
+                if name:
+                    self.tables[name] = _arrow(self.con, sql)
+                else:
+                    self.con.execute(sql).fetchall()
+            # grouped here too, while Python may still be hashing (NumPy and Arrow let go
+            # of the interpreter for the sorting and the encoding)
+            for name in ("declarations", "mentions", "citing") if self.tables else ():
+                self.indexes[name] = _index(self.tables.pop(name), distinct=name == "mentions")
+        except duckdb.Error as exc:  # bytes DuckDB cannot read (not UTF-8, not JSON)
+            self.failed.append(exc)
+            while not ended:  # the windows still to come are let go of unread
+                ended = self.windows.get() is None
+
+
+def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHeader | None] | None:
+    """The state of the log whose stored bytes ``pieces`` are, and the header of its last
+    entry; None when the log has a fault (or no entry)."""
     try:
         import duckdb
     except ImportError:  # the fold needs nothing but the standard library and orjson
         return None
 
-    count = len(ends)
-    chain = _Chain(data, ends)
-    if not chain.sound:
-        return None
-    seqs = _int64(np.arange(1, count + 1))
-    records = pa.Table.from_arrays([seqs, _records(data, chain, ends)], names=["n", "body"])
     kinds = list(KINDS)
-    names, column = _fields()
-    steps = _queries(kinds, names, column)
+    structure, column = _fields()
+    extract, steps = _queries(kinds, structure, column)
     con = duckdb.connect(":memory:")
-    tables: dict[str, pa.Table] = {}
-    failed: list[BaseException] = []
-
-    def query() -> None:
-        try:
-            for name, sql in steps:
-                if name:
-                    tables[name] = _arrow(con, sql)
-                else:
-                    con.execute(sql).fetchall()
-        except duckdb.Error as exc:  # bytes DuckDB cannot read (not UTF-8, not JSON)
-            failed.append(exc)
-
+    chain = _Chain(trusted)
+    reader = _Reader(con, extract, steps)
+    found: list[np.ndarray[Any, Any]] = [np.zeros(0, np.int64)]
+    last_line = b""
     try:
-        con.register("records", records)
-        # DuckDB reads the records and groups the indexes on its threads while Python
-        # hashes (hashlib holds the interpreter for inputs this small): the two overlap
-        querying = threading.Thread(target=query, name="fonds-columnar")
-        querying.start()
+        reader.start()
         try:
-            chain.verify(data, ends)
+            carry, base = b"", 0  # the bytes of a line begun in the window before, and where
+            for piece in pieces:
+                data = carry + piece if carry else piece
+                ends = _line_ends(data)
+                if not len(ends):
+                    carry = data
+                    continue
+                cut = int(ends[-1])
+                carry = data[cut:]
+                layout = chain.layout(data, ends)
+                if not chain.sound:
+                    break
+                first = chain.count + 1
+                reader.windows.put(_records(data, first, layout[2], ends))
+                chain.check(data, ends, layout)  # while DuckDB reads the same window
+                if not chain.sound:
+                    break
+                found.append(ends + base)
+                base += cut
+                last_line = data[int(layout[0][-1]) : cut - 1]
+                del data
         finally:
-            querying.join()
-        if not chain.sound or failed:
+            reader.wanted = chain.sound
+            reader.windows.put(None)
+            reader.join()
+        if not chain.sound or reader.failed or not chain.count:
             return None  # the reference scan names the fault
-        con.unregister("records")
-        del records, data
+        tables = reader.tables
+        count = chain.count
         if _numbers(tables["count"].column(0)).tolist() != [count]:
             return None  # a record of no known kind: the reference fold reports it
+        id_hex = b"".join(chain.ids)
         id_offsets = pa.py_buffer(np.arange(0, 64 * count + 1, 64, dtype=np.int64))
         ids = pa.Array.from_buffers(
-            pa.large_string(), count, [None, id_offsets, pa.py_buffer(chain.id_hex)]
+            pa.large_string(), count, [None, id_offsets, pa.py_buffer(id_hex)]
         )
+        seqs = _int64(np.arange(1, count + 1))
         con.register("e", pa.Table.from_arrays([seqs, ids], names=["n", "id"]))
-        state = _state(con, tables, ends, kinds, column)
+        ends = np.concatenate(found)
+        state = _state(con, tables, reader.indexes, ends, kinds)
     except duckdb.Error:
         return None
     finally:
         con.close()
-    state._ids = bytearray(32) + chain.digests
-    state._times = bytearray(27) + chain.time_bytes
+    state._ids = bytearray(32) + b"".join(chain.digests)
+    state._times = bytearray(27) + b"".join(chain.times)
     state.head_seq, state.position = count, int(ends[-1])
-    state.head_hash = chain.head_hash
-    return state
+    state.head_hash = chain.last_hash.tobytes().decode()
+    try:
+        last: EntryHeader | None = split_line(last_line)[0]
+    except HeaderError:
+        return None
+    return state, last
 
 
 def _list(field: str) -> str:
-    return f"coalesce(json_extract_string({field}, '$[*]'), [])"
+    return f"coalesce({field}, [])"
 
 
 def _queries(
-    kinds: Sequence[Kind], names: list[str], column: dict[tuple[str, str], str]
-) -> list[tuple[str, str]]:
-    """What DuckDB computes from the records alone, in order: (name of the result, query),
-    or ("", statement)."""
+    kinds: Sequence[Kind], structure: str, column: dict[tuple[str, str], str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """What DuckDB computes from the records alone: the query that reads a window's records
+    into the rows of ``x``, then, in order, (name of the result, query) or ("", statement)."""
 
     def col(kind: Kind, field: str) -> str:
         return column[(kind.name, field)]
@@ -365,7 +458,7 @@ def _queries(
     def cited(kind: Kind) -> str | None:
         if kind.citations is None:
             return None
-        return f"coalesce(json_extract_string({col(kind, kind.citations)}, '$[*].source'), [])"
+        return f"coalesce([c.source FOR c IN {col(kind, kind.citations)}], [])"
 
     def date(kind: Kind) -> str | None:
         when = kind.timeline_date
@@ -375,7 +468,6 @@ def _queries(
         when = kind.timeline_date
         return col(kind, when.calendar) if when is not None and when.calendar else None
 
-    paths = ", ".join(_quote(f'$."{name}"') for name in names)
     kind_names = ", ".join(_quote(k.name) for k in kinds)
     fixes = [k for k in kinds if k.correction]
     fix = {
@@ -383,32 +475,32 @@ def _queries(
         for name in ("target", "replacement", "reason")
     }
     # each record's JSON read once, and what the indexes take from it worked out there
-    steps = [
-        ("", f"""
-            CREATE TEMP TABLE x AS SELECT n, kind,
+    extract = f"""
+            SELECT n, kind,
                 {_by_kind(kinds, about)} AS about,
                 {_by_kind(kinds, declared)} AS declared,
                 {_by_kind(kinds, cited)} AS cited,
                 {_by_kind(kinds, date)} AS date,
                 {_by_kind(kinds, calendar)} AS calendar,
-                list_contains({_list("f[2]")}, {_quote(RESTRICTED)}) AS restricted,
+                list_contains({_list('j."flags"')}, {_quote(RESTRICTED)}) AS restricted,
                 kind = 'relation' AND {column[("relation", "predicate")]} = {_quote(SAME_AS)}
                     AS same_as,
                 {fix["target"]} AS target, {fix["replacement"]} AS replacement,
                 {fix["reason"]} AS reason
             FROM (
-                SELECT n, f[1] AS kind, f FROM (
-                    SELECT n, json_extract_string(body, [{paths}]) AS f FROM records
-                ) WHERE f[1] IN ({kind_names})
+                SELECT n, j."kind" AS kind, j FROM (
+                    SELECT n, json_transform(body, {_quote(structure)}) AS j FROM records
+                ) WHERE j."kind" IN ({kind_names})
             )
-        """),
+        """
+    steps = [
         ("count", "SELECT count(*)::BIGINT FROM x"),
         ("kinds", f"SELECT (list_position([{kind_names}], kind) - 1)::BIGINT FROM x ORDER BY n"),
         ("restricted", "SELECT n FROM x WHERE restricted"),
         ("same_as", "SELECT n FROM x WHERE same_as ORDER BY n"),
-        ("declarations", _index_query("declared", distinct=False)),
-        ("mentions", _index_query("about", distinct=True)),
-        ("citing", _index_query("cited", distinct=False)),
+        ("declarations", _index_query("declared")),
+        ("mentions", _index_query("about")),
+        ("citing", _index_query("cited")),
         ("", "CREATE TEMP TABLE d AS SELECT n, date, calendar FROM x WHERE date IS NOT NULL"),
         # the distinct dates, plain Gregorian days taken apart for the columns to compute
         # the distinct dates; those of the simple Gregorian forms (a year, month, day or
@@ -424,15 +516,15 @@ def _queries(
             )
         """),
     ]  # fmt: skip
-    return steps
+    return extract, steps
 
 
 def _state(
     con: Any,
     tables: dict[str, pa.Table],
+    indexes: dict[str, PackedIndex],
     ends: np.ndarray[Any, Any],
     kinds: Sequence[Kind],
-    column: dict[tuple[str, str], str],
 ) -> ViewState:
     state = ViewState()
     state._ends = array("q", [0])
@@ -442,9 +534,9 @@ def _state(
     state.kinds = ["", *map(names.__getitem__, _numbers(tables["kinds"].column(0)).tolist())]
     state.restricted = set(_numbers(tables["restricted"].column(0)).tolist())
     state.same_as = _numbers(tables["same_as"].column(0)).tolist()
-    state.declarations = _index(tables["declarations"])
-    state.mentions = _index(tables["mentions"])
-    state.citing = _index(tables["citing"])
+    state.declarations = indexes["declarations"]
+    state.mentions = indexes["mentions"]
+    state.citing = indexes["citing"]
     state.corrections = _corrections(con)
     state.dated = _dated(con, tables["dates"])
     state._dated_sorted = True
@@ -459,30 +551,43 @@ def _arrow(con: Any, sql: str) -> pa.Table:
     return table
 
 
-def _index_query(listed: str, *, distinct: bool) -> str:
-    """Sequence numbers by key: keys in the order the fold first meets them, each key's
-    numbers in log order (once per record when ``distinct``, as a record's ``about`` is)."""
-    seqs = "list_sort(list_distinct(list(n)))" if distinct else "list(n ORDER BY n, ord)"
-    return f"""
-        SELECT key, {seqs} AS seqs FROM (
-            SELECT n, unnest(v) AS key, unnest(generate_series(1, len(v))) AS ord
-            FROM (SELECT n, {listed} AS v FROM x)
-        ) WHERE key IS NOT NULL GROUP BY key ORDER BY min(n * 1048576 + ord)
-    """
+def _index_query(listed: str) -> str:
+    """Each record's sequence number and list of keys (NumPy then groups them:
+    :func:`_index`)."""
+    return f"SELECT n, {listed} FROM x"
 
 
-def _index(found: pa.Table) -> dict[str, Sequence[int]]:
-    """An index query's result as the state keeps it: arrays sliced from one."""
-    keys = found.column(0).to_pylist()
+def _index(found: pa.Table, *, distinct: bool) -> PackedIndex:
+    """An index as the state keeps it, from :func:`_index_query`'s rows: the keys in the order
+    the fold first meets them, each key's sequence numbers in log order (once per record when
+    ``distinct``, as a record's ``about`` is), as arrays sliced from one."""
     lists = found.column(1).combine_chunks()
-    width = np.int64 if pa.types.is_large_list(lists.type) else np.int32
-    bounds = np.frombuffer(
-        lists.buffers()[1], width, count=len(lists) + 1, offset=lists.offset * width().itemsize
+    keys = pc.list_flatten(lists)
+    rows = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)
+    seqs = _numbers(found.column(0))[rows]
+    present = np.asarray(keys.is_valid(), dtype=bool)
+    if not present.all():
+        seqs, keys = seqs[present], keys.filter(pa.array(present))
+    if len(seqs) and not (seqs[1:] >= seqs[:-1]).all():  # log order, each list kept in order
+        order = np.argsort(seqs, kind="stable")
+        seqs, keys = seqs[order], keys.take(pa.array(order))
+    encoded = pc.dictionary_encode(keys)  # codes in the order the keys first appear
+    codes = np.frombuffer(
+        encoded.indices.buffers()[1], np.int32, count=len(encoded), offset=4 * encoded.offset
     )
-    flat = array("q")
-    flat.frombytes(_numbers(lists.values[int(bounds[0]) : int(bounds[-1])]).tobytes())
-    starts = (bounds - bounds[0]).tolist()
-    return dict(zip(keys, [flat[a:b] for a, b in pairwise(starts)], strict=True))
+    order = np.argsort(codes, kind="stable")
+    codes, seqs = codes[order], seqs[order]
+    if distinct and len(seqs):
+        keep = np.ones(len(seqs), dtype=bool)
+        keep[1:] = (codes[1:] != codes[:-1]) | (seqs[1:] != seqs[:-1])
+        codes, seqs = codes[keep], seqs[keep]
+    names = encoded.dictionary.to_pylist()
+    bounds = np.zeros(len(names) + 1, np.int64)
+    np.cumsum(np.bincount(codes, minlength=len(names)), out=bounds[1:])
+    starts, flat = array("q"), array("q")
+    starts.frombytes(bounds.tobytes())
+    flat.frombytes(np.ascontiguousarray(seqs, dtype=np.int64).tobytes())
+    return PackedIndex(names, starts, flat)
 
 
 def _corrections(con: Any) -> dict[int, list[Correction]]:

@@ -637,17 +637,22 @@ class Query:
         )
 
     def _parts(self, source_id: str) -> set[str]:
+        """The source and every source declared part of it, at any depth (a part's
+        declaration mentions the whole, so only the records mentioning each are read)."""
         found = {source_id}
-        changed = True
-        while changed:
-            changed = False
-            for entity in self.state.declarations:
-                if entity in found or not entity.startswith("source:"):
+        wholes = [source_id]
+        kinds = self.state.kinds
+        while wholes:
+            whole = wholes.pop()
+            for seq in self.state.mentions.get(whole, ()):
+                if seq > self.limit or kinds[seq] != "source":
                     continue
-                seq = self.declaration(entity)
-                if seq is not None and self.document(seq).get("part_of") in found:
-                    found.add(entity)
-                    changed = True
+                part = self.document(seq)["id"]
+                if part in found or self.declaration(part) != seq:
+                    continue  # a part already found, or a declaration that no longer stands
+                if self.document(seq).get("part_of") == whole:
+                    found.add(part)
+                    wholes.append(part)
         return found
 
     # -- conflicts ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ import hashlib
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from itertools import accumulate, chain, pairwise
 from typing import Any
 
@@ -33,7 +33,7 @@ from fonds.model.kinds import KINDS
 from fonds.model.records import SAME_AS
 from fonds.problems import LogIntegrityError, Problem
 
-__all__ = ["RESTRICTED", "SNAPSHOT", "Correction", "ViewState", "load_state"]
+__all__ = ["RESTRICTED", "SNAPSHOT", "Correction", "PackedIndex", "ViewState", "load_state"]
 
 RESTRICTED = "restricted"
 """The flag of a private or restricted record: views and exports leave it out unless asked."""
@@ -58,7 +58,74 @@ class Correction:
     reason: str
 
 
-def _add(index: dict[str, Sequence[int]], key: str, seq: int) -> None:
+class PackedIndex(MutableMapping[str, Sequence[int]]):
+    """Sequence numbers by key, held as one flat array and sliced when a key is looked up.
+
+    A million records give hundreds of thousands of keys: a slice made when asked for costs
+    less than an array per key made up front (the columnar build and the snapshot load make
+    this). Keys added or changed afterwards (a fold after a snapshot) are held apart; keys keep
+    the order they were packed in, the added ones after.
+    """
+
+    __slots__ = ("_added", "_flat", "_slots", "_starts")
+
+    def __init__(self, names: Sequence[str], starts: array[int], flat: array[int]) -> None:
+        if len(starts) != len(names) + 1 or starts[-1] != len(flat):
+            raise ValueError("a packed index needs a start for each key and an end")
+        self._slots = dict(zip(names, range(len(names)), strict=True))
+        self._starts, self._flat = starts, flat
+        self._added: dict[str, Sequence[int]] = {}
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        found = self._added.get(key)
+        if found is not None:
+            return found
+        at = self._slots[key]
+        return self._flat[self._starts[at] : self._starts[at + 1]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self._added.get(key)
+        if found is not None:
+            return found
+        at = self._slots.get(key)
+        return default if at is None else self._flat[self._starts[at] : self._starts[at + 1]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._slots or key in self._added
+
+    def __setitem__(self, key: str, value: Sequence[int]) -> None:
+        self._added[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._added.pop(key, None)
+        self._slots.pop(key, None)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._slots
+        yield from (key for key in self._added if key not in self._slots)
+
+    def __len__(self) -> int:
+        return len(self._slots) + sum(1 for key in self._added if key not in self._slots)
+
+    def seal(self) -> None:
+        """Turn the lists of keys folded since packing into arrays."""
+        for key, seqs in self._added.items():
+            if isinstance(seqs, list):
+                self._added[key] = array("q", seqs)
+
+    def packed(self) -> tuple[bytes, bytes, bytes] | None:
+        """Keys, counts and sequence numbers as a snapshot stores them, when nothing was added
+        since packing (then no key needs slicing)."""
+        if self._added or len(self._slots) != len(self._starts) - 1:
+            return None
+        starts = self._starts
+        counts = array("I", [b - a for a, b in pairwise(starts)])
+        return "\n".join(self._slots).encode(), counts.tobytes(), self._flat.tobytes()
+
+
+def _add(index: MutableMapping[str, Sequence[int]], key: str, seq: int) -> None:
     """Append to a list, or reopen a sealed array as a list (a fold after a snapshot)."""
     found = index.get(key)
     if found is None:
@@ -85,9 +152,9 @@ class ViewState:
         self._seq_of: dict[str, int] | None = {}
         # sequence numbers by entity and by source: lists while folding, sealed into tuples
         # after (see seal)
-        self.declarations: dict[str, Sequence[int]] = {}
-        self.mentions: dict[str, Sequence[int]] = {}
-        self.citing: dict[str, Sequence[int]] = {}
+        self.declarations: MutableMapping[str, Sequence[int]] = {}
+        self.mentions: MutableMapping[str, Sequence[int]] = {}
+        self.citing: MutableMapping[str, Sequence[int]] = {}
         self.corrections: dict[int, list[Correction]] = {}
         # entries flagged restricted (private): left out of answers unless asked for
         self.restricted: set[int] = set()
@@ -152,6 +219,9 @@ class ViewState:
         records give hundreds of thousands of them: an array holds its numbers in 8 bytes each
         (a list, one object each) and the cyclic collector never walks it."""
         for index in (self.declarations, self.mentions, self.citing):
+            if isinstance(index, PackedIndex):
+                index.seal()
+                continue
             for key, seqs in index.items():
                 if isinstance(seqs, list):
                     index[key] = array("q", seqs)
@@ -338,6 +408,9 @@ class ViewState:
 
 
 def _pack_index(index: Mapping[str, Sequence[int]]) -> tuple[bytes, bytes, bytes]:
+    packed = index.packed() if isinstance(index, PackedIndex) else None
+    if packed is not None:
+        return packed
     keys = "\n".join(index).encode()
     counts = array("I", (len(seqs) for seqs in index.values()))
     flat = array("q")
@@ -346,7 +419,7 @@ def _pack_index(index: Mapping[str, Sequence[int]]) -> tuple[bytes, bytes, bytes
     return keys, counts.tobytes(), flat.tobytes()
 
 
-def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> dict[str, Sequence[int]]:
+def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> PackedIndex:
     names = keys.decode().split("\n") if keys else []
     sizes, seqs = array("I"), array("q")
     sizes.frombytes(counts)
@@ -355,11 +428,7 @@ def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> dict[str
         raise ValueError("index sections disagree")
     if seqs and (min(seqs) < 1 or max(seqs) > top):
         raise ValueError("index names entries the snapshot does not cover")
-    starts = [0, *accumulate(sizes)]
-    index: dict[str, Sequence[int]] = dict(
-        zip(names, [seqs[a:b] for a, b in pairwise(starts)], strict=True)
-    )
-    return index
+    return PackedIndex(names, array("q", [0, *accumulate(sizes)]), seqs)
 
 
 def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
