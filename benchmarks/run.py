@@ -51,13 +51,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import AGENT, Generator, write_log
 
 from fonds.log import LogStore
-from fonds.log.jsonl import LOG_FILE, JsonlLog
+from fonds.log.jsonl import LOG_FILE, STAMP, JsonlLog
 from fonds.model.vocabulary import default_vocabulary
 from fonds.schema import validator_for
 from fonds.validate import Limits, iter_file_lines, validate_lines
 from fonds.views import Views
 
 APPEND_BATCH = 10_000
+WHOLE_LOG_VIEWS_UP_TO = 1_000_000  # all conflicts and every undated fact: not asked of more
 FOLLOWED = 50  # single-record appends whose delivery to a follower is timed
 
 
@@ -160,11 +161,24 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     results["verify_rps"] = n / seconds
 
     gc.collect()
+    results["peak_before_build_mib"] = _peak_mib()
+    before = _rss_mib()
+    # the log as fonds verified it (its stamp matches): the build keeps the stored hashes
     seconds, views = _timed(lambda: Views(JsonlLog(log_dir), use_snapshot=True))
     results["build_s"] = seconds
     results["load_and_build_rps"] = n / seconds
+    results["state_bytes_per_record"] = (_rss_mib() - before) * 2**20 / n
+    results["peak_after_build_mib"] = _peak_mib()
     results["snapshot_bytes_per_record"] = len(views.state.to_bytes()) / n
-    seconds, _ = _timed(lambda: Views(JsonlLog(log_dir)))
+    del views
+    gc.collect()
+    # the same log as fonds has not seen it (copied, restored): every hash is recomputed
+    JsonlLog(log_dir).cache.remove(STAMP)
+    seconds, _ = _timed(lambda: Views(JsonlLog(log_dir), use_snapshot=False))
+    results["build_unverified_s"] = seconds
+    results["load_and_build_unverified_rps"] = n / seconds
+    gc.collect()
+    seconds, views = _timed(lambda: Views(JsonlLog(log_dir)))
     results["rebuild_s"] = seconds
     people = sorted(p for p in views.state.declarations if p.startswith("person:"))
     sources = sorted(p for p in views.state.declarations if p.startswith("source:"))
@@ -212,6 +226,24 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     query = views.at()
     seconds, _ = _timed(lambda: [views.state.dated_between(*query.date_range(d, d)) for d in days])
     results["one_day_lookup_ms"] = seconds / len(days) * 1000
+
+    # the other views, each question on its own (as of the head)
+    places = [p for p in views.state.declarations if p.startswith("place:")]
+    sources = [p for p in views.state.declarations if p.startswith("source:")]
+    for name, ask, ids in (
+        ("place", views.place, places),
+        ("source", views.source, sources),
+        ("history", views.history, people),
+        ("subject_conflicts", lambda i, at: views.conflicts(at, subject=i), people),
+    ):
+        asked = [rng.choice(ids) for _ in range(20)]
+        seconds, _ = _timed(lambda ask=ask, asked=asked: [ask(i, head) for i in asked])
+        results[f"{name}_ms"] = seconds / len(asked) * 1000
+    if n <= WHOLE_LOG_VIEWS_UP_TO:
+        seconds, found = _timed(lambda: views.conflicts(head))
+        results["all_conflicts_ms"], results["all_conflicts"] = seconds * 1000, len(found)
+        seconds, found = _timed(lambda: views.undated(head))
+        results["undated_ms"], results["undated"] = seconds * 1000, len(found)
     results["peak_rss_mib"] = _peak_mib()
     return results
 
@@ -431,9 +463,10 @@ def _child(n: int, what: str, append_cap: int, postgres: str | None = None) -> d
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(n: int, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
+def run(n: int, append_cap: int, postgres: str | None = None, peers: bool = True) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    for what in ("fonds", "peer", *(("postgres", "postgres-peer") if postgres else ())):
+    children = ("fonds", "peer") if peers else ("fonds",)
+    for what in (*children, *(("postgres", "postgres-peer") if postgres else ())):
         output = subprocess.run(
             [sys.executable, __file__, "--child", what, "--sizes", str(n),
              "--append-cap", str(append_cap), *(("--postgres", postgres) if postgres else ())],
@@ -448,8 +481,13 @@ def run(n: int, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
             results["pg_load_and_build_rps"] / results["pg_peer_replay_rps"]
         )
     results["load_build_vs_floor"] = results["load_and_build_rps"] / results["floor_rps"]
-    results["load_vs_peer_replay"] = results["load_and_build_rps"] / results["peer_replay_rps"]
-    results["trusted_load_vs_peer_replay"] = results["load_rps"] / results["peer_replay_rps"]
+    results["load_build_unverified_vs_floor"] = (
+        results["load_and_build_unverified_rps"] / results["floor_rps"]
+    )
+    if peers:
+        replay = results["peer_replay_rps"]
+        results["load_vs_peer_replay"] = results["load_and_build_rps"] / replay
+        results["trusted_load_vs_peer_replay"] = results["load_rps"] / replay
     results["append_vs_jsonschema"] = results["append_rps"] / results["jsonschema_rps"]
     results["rebuild_speedup"] = results["build_s"] / results["rebuild_s"]
     results["update_speedup"] = results["build_s"] / results["update_s"]
@@ -466,6 +504,7 @@ ROWS = [
     ("fonds verify (records/s)", "verify_rps", "{:,.0f}"),
     ("first build: load + views (s)", "build_s", "{:.2f}"),
     ("first build: load + views (records/s)", "load_and_build_rps", "{:,.0f}"),
+    ("  the same, of a file fonds has not verified (s)", "build_unverified_s", "{:.2f}"),
     ("rebuild, unchanged log (s)", "rebuild_s", "{:.3f}"),
     ("update after appending 100 (s)", "update_s", "{:.3f}"),
     ("person view (ms)", "person_ms", "{:.2f}"),
@@ -477,12 +516,24 @@ ROWS = [
     ("one-day query, every entry read, on its own (ms)", "one_day_all_ms", "{:.2f}"),
     ("one-day query, dates wholly inside the day (ms)", "one_day_within_ms", "{:.2f}"),
     ("  entries it returns (mean)", "one_day_within_entries", "{:,.1f}"),
+    ("place view (ms)", "place_ms", "{:.2f}"),
+    ("source view (ms)", "source_ms", "{:.2f}"),
+    ("history of a person (ms)", "history_ms", "{:.2f}"),
+    ("conflicts of a person (ms)", "subject_conflicts_ms", "{:.2f}"),
+    ("all conflicts (ms)", "all_conflicts_ms", "{:,.0f}"),
+    ("  conflicts found", "all_conflicts", "{:,}"),
+    ("every undated fact (ms)", "undated_ms", "{:,.0f}"),
+    ("  undated facts", "undated", "{:,}"),
+    ("peak RSS before the first build (MiB)", "peak_before_build_mib", "{:,.0f}"),
+    ("peak RSS after the first build (MiB)", "peak_after_build_mib", "{:,.0f}"),
     ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),
+    ("views in memory, RSS growth (bytes/record)", "state_bytes_per_record", "{:,.0f}"),
     ("views snapshot on disk (bytes/record)", "snapshot_bytes_per_record", "{:,.0f}"),
     ("floor: read + orjson per line (records/s)", "floor_rps", "{:,.0f}"),
     ("peer: eventsourcing+SQLite save (records/s)", "peer_save_rps", "{:,.0f}"),
     ("peer: eventsourcing+SQLite replay (records/s)", "peer_replay_rps", "{:,.0f}"),
     ("ratio: load+build / floor (target ≥ 0.5)", "load_build_vs_floor", "{:.2f}"),
+    ("  the same, of a file fonds has not verified", "load_build_unverified_vs_floor", "{:.2f}"),
     ("ratio: trusted load / peer replay (target ≥ 3)", "trusted_load_vs_peer_replay", "{:.2f}"),
     ("ratio: load+build / peer replay", "load_vs_peer_replay", "{:.2f}"),
     ("ratio: validated append / jsonschema (target ≥ 5)", "append_vs_jsonschema", "{:.1f}"),
@@ -522,6 +573,11 @@ def main() -> None:
     parser.add_argument(
         "--child", choices=["fonds", "peer", "postgres", "postgres-peer"], help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="fonds alone (for sizes whose peer runs would take hours)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
@@ -534,7 +590,7 @@ def main() -> None:
             from tests.pg import private_server
 
             postgres = stack.enter_context(private_server(durable=True))
-        results = [run(n, args.append_cap, postgres) for n in sizes]
+        results = [run(n, args.append_cap, postgres, not args.no_peers) for n in sizes]
     if args.json:
         print(json.dumps(results, indent=2))
     else:
