@@ -529,3 +529,48 @@ def test_a_ruler_named_in_the_prose_is_known_by_name_and_number(
     records = import_and_validate(capsys, tmp_path, page)
     ids = {r["id"] for r in of_kind(records, "person")}
     assert "person:george-vi" in ids and "person:vi" not in ids
+
+
+SELF_DECLARING_SHEET = "recorded_by,id,labels.en,agent_type\nagent:x,agent:x,X,person\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "page", str(PACT)],
+        ["import", "csv", "agents.csv", "--kind", "agent"],
+        [
+            "import",
+            "gedcom",
+            str(ROOT / "tests" / "importers" / "genealogy" / "sample-551-ansel.ged"),
+        ],
+        ["template", "csv", "person"],
+    ],
+    ids=["page", "csv", "gedcom", "template"],
+)
+@pytest.mark.parametrize("named_by", ["--log", "FONDS_LOG"])
+def test_a_log_that_is_named_must_be_there(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    named_by: str,
+) -> None:
+    """A mistyped --log or $FONDS_LOG is an error naming it, never a draft made as if the
+    archive were empty; with neither, ./records is used only when it holds a log."""
+    missing = tmp_path / "no-such-log"
+    out = tmp_path / "draft.jsonl"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "agents.csv").write_text(SELF_DECLARING_SHEET)
+    if named_by == "--log":
+        code, _, err = run_cli(capsys, *command, "--out", str(out), "--log", str(missing))
+    else:
+        monkeypatch.setenv("FONDS_LOG", str(missing))
+        code, _, err = run_cli(capsys, *command, "--out", str(out))
+    assert code != 0
+    assert str(missing) in err and "no fonds log here" in err
+    assert not out.exists()
+    monkeypatch.delenv("FONDS_LOG", raising=False)
+    code, _, err = run_cli(capsys, *command, "--out", str(out))  # no ./records here
+    assert code == 0, err
+    assert out.stat().st_size > 0

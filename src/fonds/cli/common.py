@@ -120,6 +120,29 @@ def open_log(location: str | Path) -> LogStore:
     return open_location(location)
 
 
+def target_log_option(function: F) -> F:
+    """``--log`` of a command that also works without a log (an import, a template): see
+    :func:`target_log`."""
+    return click.option(
+        "--log",
+        "log_dir",
+        metavar="DIR",
+        default=None,
+        help=f"The log to fit the draft to (default: ${LOG_VARIABLE}, else {DEFAULT_LOG}"
+        " when it holds a log).",
+    )(function)
+
+
+def target_log(log_dir: str | None) -> LogStore | None:
+    """The log a command that also works without one fits its draft to: the one ``--log`` or
+    ``$FONDS_LOG`` names, which must then be there (a mistyped name is an error, never a
+    draft made as if the archive were empty); else ./records when it holds a log."""
+    named = log_dir if log_dir is not None else os.environ.get(LOG_VARIABLE)
+    if named:
+        return open_log(named)
+    return existing_log(DEFAULT_LOG)
+
+
 def existing_log(location: str | Path) -> LogStore | None:
     """The log at ``location`` when there is one there (commands that also work without)."""
     try:

@@ -1,7 +1,8 @@
 """fonds import gramps / fonds import gedcom: genealogy files as contributions.
 
 Both write the draft as JSON Lines (stdout or ``--out``) after checking it against the target
-log: ``--log DIR``, else ``./records`` when it holds a log. Entities the log already holds
+log: ``--log DIR`` or ``$FONDS_LOG`` (which must hold a log), else ``./records`` when it
+holds one. Entities the log already holds
 (found by their Gramps or GEDCOM ids) are reused and records it already holds are left out, so
 importing the same file twice drafts nothing new. Any problem is reported on stderr, one a
 line with its place, and nothing is written (exit 1).
@@ -9,7 +10,6 @@ line with its place, and nothing is written (exit 1).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -18,12 +18,10 @@ from pathlib import Path
 import click
 
 from fonds.cli.common import (
-    DEFAULT_LOG,
-    LOG_VARIABLE,
     error_line,
-    existing_log,
     format_option,
-    open_log,
+    target_log,
+    target_log_option,
     write_output,
 )
 from fonds.cli.core import print_problems
@@ -31,20 +29,12 @@ from fonds.cli.importing import import_group
 from fonds.importers.gedcom import read_gedcom_file
 from fonds.importers.genealogy import Existing, GenealogyImport
 from fonds.importers.gramps import read_gramps
-from fonds.log import LogStore
 from fonds.model.vocabulary import Vocabulary, default_vocabulary
 from fonds.validate import validate_lines
 
 __all__ = ["gedcom", "gramps"]
 
 Reader = Callable[..., GenealogyImport]
-
-
-def _target(log_dir: str | None) -> LogStore | None:
-    """The log the draft is checked against: ``--log``, else the default log if there is one."""
-    if log_dir is not None:
-        return open_log(log_dir)
-    return existing_log(os.environ.get(LOG_VARIABLE) or DEFAULT_LOG)
 
 
 def _run(
@@ -56,7 +46,7 @@ def _run(
     output_format: str,
     show_skipped: bool,
 ) -> None:
-    log = _target(log_dir)
+    log = target_log(log_dir)
     vocabulary: Vocabulary = log.vocabulary if log is not None else default_vocabulary()
     known = Existing.from_log(log) if log is not None else None
     result = reader(file, recorded_by=recorded_by, known=known, vocabulary=vocabulary)
@@ -98,14 +88,7 @@ def _options(function: Callable[..., None]) -> Callable[..., None]:
                 default=None,
                 help="Write the contribution (JSON Lines) here instead of stdout.",
             ),
-            click.option(
-                "--log",
-                "log_dir",
-                metavar="DIR",
-                default=None,
-                help="The log to check against and reuse entities from"
-                " (default: $FONDS_LOG or ./records, when it holds a log).",
-            ),
+            target_log_option,
             click.option(
                 "--recorded-by",
                 default=None,

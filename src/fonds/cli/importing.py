@@ -10,9 +10,9 @@ import click
 
 from fonds.cli.common import (
     error_line,
-    existing_log,
     format_option,
-    log_option,
+    target_log,
+    target_log_option,
     write_output,
 )
 from fonds.cli.core import print_problems
@@ -20,6 +20,7 @@ from fonds.importers.archive import Archive
 from fonds.importers.draft import Draft
 from fonds.importers.page import import_page
 from fonds.importers.sheet import column_for, read_sheet, recording_agent, template
+from fonds.log import LogStore
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import default_vocabulary
 from fonds.problems import UsageError
@@ -52,7 +53,7 @@ def import_group() -> None:
 @click.option("--url", default=None, help="Where the page was read.")
 @click.option("--accessed", default=None, metavar="EDTF", help="When the page was read.")
 @click.option("--language", default="en", show_default=True, help="Language of the page.")
-@log_option
+@target_log_option
 @click.option(
     "--standalone",
     is_flag=True,
@@ -73,7 +74,7 @@ def page(
     url: str | None,
     accessed: str | None,
     language: str,
-    log_dir: str,
+    log_dir: str | None,
     standalone: bool,
     skip_unreadable: bool,
 ) -> None:
@@ -83,7 +84,7 @@ def page(
     its entities are reused, and what a corrected page changed supersedes it (--standalone
     drafts the page on its own).
     """
-    archive = None if standalone else archive_of(log_dir)
+    archive = None if standalone else archive_of(target_log(log_dir))
     try:
         draft = import_page(
             page,
@@ -113,9 +114,8 @@ def page(
         error_line(f"{len(draft.records)} draft records written to {out}")
 
 
-def archive_of(log_dir: str) -> Archive | None:
-    """The archive an import goes into: the log at ``log_dir`` when there is one."""
-    log = existing_log(log_dir)
+def archive_of(log: LogStore | None) -> Archive | None:
+    """The archive an import goes into: that of the log, when there is one."""
     return None if log is None else Archive.of_log(log)
 
 
@@ -134,7 +134,7 @@ def archive_of(log_dir: str) -> Archive | None:
     metavar="AGENT",
     help="Agent id for rows without a recorded_by cell.",
 )
-@log_option
+@target_log_option
 @click.option(
     "--standalone",
     is_flag=True,
@@ -146,7 +146,7 @@ def csv_sheet(
     kind: str,
     out: Path | None,
     recorded_by: str | None,
-    log_dir: str,
+    log_dir: str | None,
     standalone: bool,
     output_format: str,
 ) -> None:
@@ -156,7 +156,7 @@ def csv_sheet(
     it declares reused) and checked against it like any contribution; --standalone keeps every
     row and checks them on their own.
     """
-    log = None if standalone else existing_log(log_dir)
+    log = None if standalone else target_log(log_dir)
     draft = read_sheet(sheet, kind, recorded_by, None if log is None else Archive.of_log(log))
     problems = list(draft.problems)
     valid: list[dict[str, object]] = []
@@ -196,15 +196,15 @@ def template_group() -> None:
     metavar="AGENT",
     help="Agent id for the example row (default: the archive's recording agent).",
 )
-@log_option
-def csv_template(kind: str, out: Path | None, recorded_by: str | None, log_dir: str) -> None:
+@target_log_option
+def csv_template(kind: str, out: Path | None, recorded_by: str | None, log_dir: str | None) -> None:
     """A CSV header for KIND records, with one example row to overwrite.
 
     The example names only what the archive in --log declares, so it imports there as it is;
     where it cannot, a comment row (starting with #) says what must be declared first.
     """
     known: list[str] | None = None
-    log = existing_log(log_dir)
+    log = target_log(log_dir)
     if log is not None:
         query = Views(log).at()
         declared = sorted(
