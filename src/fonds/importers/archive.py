@@ -37,15 +37,6 @@ __all__ = ["Archive", "Fitted"]
 _ENTITY_KINDS = frozenset(KINDS.entity_kinds)
 _NEVER_REDECLARED = frozenset({"source", "agent"})
 _LABELLED = frozenset({"person", "place", "event"})
-# the fields that say what an assertion is about: two records alike in these and in the places
-# they cite are the same statement, perhaps in other words
-_ABOUT = {
-    "passage": ("source", "locator"),
-    "attribute": ("subject", "property"),
-    "participation": ("person", "event", "role"),
-    "relation": ("subject", "predicate", "object"),
-    "quotation": ("speaker", "event"),
-}
 
 Document = Mapping[str, Any]
 
@@ -72,8 +63,9 @@ def _slot(document: Document) -> tuple[Any, ...] | None:
     kind = str(document.get("kind"))
     if kind in _ENTITY_KINDS:
         return ("declare", document.get("id"))
-    fields = _ABOUT.get(str(kind))
-    if fields is None:
+    spec = KINDS.get(kind)
+    fields = spec.identity if spec is not None else ()
+    if not fields:
         return None
     return (kind, *(str(document.get(f)) for f in fields), _places(document))
 

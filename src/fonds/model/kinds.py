@@ -72,6 +72,10 @@ class Kind:
     citations: str | None
     targets: tuple[str, ...]
     summary: str
+    #: The fields that say which statement a record makes (with the places it cites): a
+    #: source read again that words a record otherwise but keeps these has corrected it.
+    #: From the class's ``identity``; a kind without one is never matched so.
+    identity: tuple[str, ...] = ()
     # derived once, read for every record a fold or a validation meets
     about_single: tuple[str, ...] = attrs.field(init=False)
     about_lists: tuple[str, ...] = attrs.field(init=False)
@@ -243,9 +247,10 @@ def describe(cls: type) -> Kind:
             targets.append(field.name)
     name: str = cls.kind  # type: ignore[attr-defined]
     summary: str = getattr(cls, "summary", "")
+    identity: tuple[str, ...] = tuple(getattr(cls, "identity", ()))
     return Kind(
         name, cls, tuple(references), tuple(terms), tuple(dates), citations, tuple(targets),
-        summary,
+        summary, identity,
     )  # fmt: skip
 
 

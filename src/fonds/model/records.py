@@ -183,6 +183,7 @@ class Participation:
 
     kind: ClassVar[str] = "participation"
     summary: ClassVar[str] = "{person} — {role} — {event}"
+    identity: ClassVar[tuple[str, ...]] = ("person", "event", "role")
     person: str = refers("person")
     event: str = refers("event")
     role: str = term("roles")
@@ -203,6 +204,7 @@ class Quotation:
 
     kind: ClassVar[str] = "quotation"
     summary: ClassVar[str] = "{speaker}: “{text}”"
+    identity: ClassVar[tuple[str, ...]] = ("speaker", "event")
     speaker: str = refers("person")
     text: str
     language: str
@@ -226,6 +228,7 @@ class Attribute:
 
     kind: ClassVar[str] = "attribute"
     summary: ClassVar[str] = "{subject} — {property}[: {value}]"
+    identity: ClassVar[tuple[str, ...]] = ("subject", "property")
     subject: str = refers()
     property: str = term("properties")
     schema: int = SCHEMA_VERSION
@@ -258,6 +261,7 @@ class Relation:
 
     kind: ClassVar[str] = "relation"
     summary: ClassVar[str] = "{subject} — {predicate} — {object}"
+    identity: ClassVar[tuple[str, ...]] = ("subject", "predicate", "object")
     subject: str = refers()
     predicate: str = term("predicates")
     object: str = refers()
@@ -276,6 +280,7 @@ class Passage:
     """A transcribed, citable piece of a source (a paragraph of a page, a telegram's text)."""
 
     kind: ClassVar[str] = "passage"
+    identity: ClassVar[tuple[str, ...]] = ("source", "locator")
     source: str = refers("source")
     locator: Locator = term("locator_labels", within="label")
     text: str
