@@ -114,22 +114,12 @@ def _fields() -> tuple[str, dict[tuple[str, str], str]]:
         return ["VARCHAR"] if name in lists else "VARCHAR"
 
     structure = orjson.dumps({name: shape(name) for name in names}).decode()
-    columns = {(kind.name, name): f'j."{name}"' for kind in KINDS for name in names}
+    columns = {(kind.name, name): f'x."{name}"' for kind in KINDS for name in names}
     return structure, columns
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _by_kind(kinds: Sequence[Kind], expression: Any, otherwise: str = "NULL") -> str:
-    """A CASE over the kind: ``expression(kind)`` (SQL, or None to skip) for each kind."""
-    arms = []
-    for kind in kinds:
-        sql = expression(kind)
-        if sql is not None:
-            arms.append(f"WHEN {_quote(kind.name)} THEN {sql}")
-    return f"CASE kind {' '.join(arms)} ELSE {otherwise} END" if arms else otherwise
 
 
 _DAY = 86_400  # date bounds count seconds (fonds.model.dates)
@@ -441,68 +431,92 @@ def _queries(
     kinds: Sequence[Kind], structure: str, column: dict[tuple[str, str], str]
 ) -> tuple[str, list[tuple[str, str]]]:
     """What DuckDB computes from the records alone: the query that reads a window's records
-    into the rows of ``x``, then, in order, (name of the result, query) or ("", statement)."""
-
-    def col(kind: Kind, field: str) -> str:
-        return column[(kind.name, field)]
-
-    def about(kind: Kind) -> str | None:
-        parts = [f"[{col(kind, f)}]" for f in kind.about_single]
-        parts += [_list(col(kind, f)) for f in kind.about_lists]
-        return f"list_concat({', '.join(parts)})" if parts else None
-
-    def declared(kind: Kind) -> str | None:
-        fields = [r.field for r in kind.references if r.declares]
-        return f"[{col(kind, fields[0])}]" if fields else None
-
-    def cited(kind: Kind) -> str | None:
-        if kind.citations is None:
-            return None
-        return f"coalesce([c.source FOR c IN {col(kind, kind.citations)}], [])"
-
-    def date(kind: Kind) -> str | None:
-        when = kind.timeline_date
-        return col(kind, when.field) if when is not None else None
-
-    def calendar(kind: Kind) -> str | None:
-        when = kind.timeline_date
-        return col(kind, when.calendar) if when is not None and when.calendar else None
-
+    into the rows of ``x`` (a column for each field, each record's JSON read once), then, in
+    order, (name of the result, query) or ("", statement)."""
     kind_names = ", ".join(_quote(k.name) for k in kinds)
+
+    def among(group: Sequence[Kind]) -> str:
+        return f"kind IN ({', '.join(_quote(k.name) for k in group)})"
+
+    def by_field(pairs: Sequence[tuple[Any, Kind]]) -> dict[Any, list[Kind]]:
+        found: dict[Any, list[Kind]] = {}
+        for key, kind in pairs:
+            found.setdefault(key, []).append(kind)
+        return found
+
+    def listed(parts: Sequence[str]) -> str:
+        """Rows (n, key) of the parts, in log order and, within a record, in list order."""
+        union = (
+            " UNION ALL ".join(parts)
+            or "SELECT NULL::BIGINT AS n, 0 AS ord, 0 AS sub, NULL::VARCHAR AS key"
+        )
+        return f"SELECT n, key FROM ({union}) WHERE key IS NOT NULL ORDER BY n, ord, sub"
+
+    def single(field: str, ord: int, group: Sequence[Kind]) -> str:
+        value = column[(group[0].name, field)]
+        return f"SELECT n, {ord} AS ord, 0 AS sub, {value} AS key FROM x WHERE {among(group)}"
+
+    def many(values: str, ord: int, group: Sequence[Kind]) -> str:
+        return (
+            f"SELECT n, {ord} AS ord, unnest(generate_series(1, len({values}))) AS sub,"
+            f" unnest({values}) AS key FROM x WHERE {among(group)}"
+        )
+
+    # declarations: the field that declares, per kind
+    declaring = by_field([(r.field, k) for k in kinds for r in k.references if r.declares])
+    declarations = [single(field, 0, group) for field, group in declaring.items()]
+    # what each record is about: its single fields, then its lists, in the kind's order
+    about: list[tuple[Any, Kind]] = []
+    for k in kinds:
+        about += [((f, i, False), k) for i, f in enumerate(k.about_single)]
+        about += [((f, len(k.about_single) + i, True), k) for i, f in enumerate(k.about_lists)]
+    mentions = [
+        many(column[(group[0].name, f)], ord, group) if is_list else single(f, ord, group)
+        for (f, ord, is_list), group in by_field(about).items()
+    ]
+    citing = [
+        many(f"[c.source FOR c IN {column[(group[0].name, f)]}]", 0, group)
+        for f, group in by_field([(k.citations, k) for k in kinds if k.citations]).items()
+    ]
+    dated = by_field(
+        [((k.timeline_date.field, k.timeline_date.calendar), k) for k in kinds if k.timeline_date]
+    )
+    dates = (
+        " UNION ALL ".join(
+            f"SELECT n, {column[(group[0].name, field)]} AS date,"
+            f" {column[(group[0].name, calendar)] if calendar else 'NULL::VARCHAR'} AS calendar"
+            f" FROM x WHERE {among(group)} AND {column[(group[0].name, field)]} IS NOT NULL"
+            for (field, calendar), group in dated.items()
+        )
+        or "SELECT NULL::BIGINT AS n, NULL::VARCHAR AS date, NULL::VARCHAR AS calendar LIMIT 0"
+    )
     fixes = [k for k in kinds if k.correction]
-    fix = {
-        name: _by_kind(fixes, lambda kind, name=name: col(kind, name))
-        for name in ("target", "replacement", "reason")
-    }
-    # each record's JSON read once, and what the indexes take from it worked out there
+    corrections = (
+        f"SELECT n, kind, {column[(fixes[0].name, 'target')]} AS target,"
+        f" {column[(fixes[0].name, 'replacement')]} AS replacement,"
+        f" {column[(fixes[0].name, 'reason')]} AS reason FROM x WHERE {among(fixes)}"
+        if fixes
+        else "SELECT NULL::BIGINT AS n, NULL::VARCHAR AS kind, NULL::VARCHAR AS target,"
+        " NULL::VARCHAR AS replacement, NULL::VARCHAR AS reason LIMIT 0"
+    )
+    flags = _list('x."flags"')
+    predicate = column[("relation", "predicate")]
     extract = f"""
-            SELECT n, kind,
-                {_by_kind(kinds, about)} AS about,
-                {_by_kind(kinds, declared)} AS declared,
-                {_by_kind(kinds, cited)} AS cited,
-                {_by_kind(kinds, date)} AS date,
-                {_by_kind(kinds, calendar)} AS calendar,
-                list_contains({_list('j."flags"')}, {_quote(RESTRICTED)}) AS restricted,
-                kind = 'relation' AND {column[("relation", "predicate")]} = {_quote(SAME_AS)}
-                    AS same_as,
-                {fix["target"]} AS target, {fix["replacement"]} AS replacement,
-                {fix["reason"]} AS reason
-            FROM (
-                SELECT n, j."kind" AS kind, j FROM (
-                    SELECT n, json_transform(body, {_quote(structure)}) AS j FROM records
-                ) WHERE j."kind" IN ({kind_names})
-            )
-        """
+        SELECT n, j.* FROM (SELECT n, json_transform(body, {_quote(structure)}) AS j FROM records)
+        WHERE j."kind" IN ({kind_names})
+    """
     steps = [
         ("count", "SELECT count(*)::BIGINT FROM x"),
         ("kinds", f"SELECT (list_position([{kind_names}], kind) - 1)::BIGINT FROM x ORDER BY n"),
-        ("restricted", "SELECT n FROM x WHERE restricted"),
-        ("same_as", "SELECT n FROM x WHERE same_as ORDER BY n"),
-        ("declarations", _index_query("declared")),
-        ("mentions", _index_query("about")),
-        ("citing", _index_query("cited")),
-        ("", "CREATE TEMP TABLE d AS SELECT n, date, calendar FROM x WHERE date IS NOT NULL"),
-        # the distinct dates, plain Gregorian days taken apart for the columns to compute
+        ("restricted", f"SELECT n FROM x WHERE list_contains({flags}, {_quote(RESTRICTED)})"),
+        ("same_as", f"""
+            SELECT n FROM x WHERE kind = 'relation' AND {predicate} = {_quote(SAME_AS)} ORDER BY n
+        """),
+        ("declarations", listed(declarations)),
+        ("mentions", listed(mentions)),
+        ("citing", listed(citing)),
+        ("", f"CREATE TEMP TABLE c AS {corrections}"),
+        ("", f"CREATE TEMP TABLE d AS {dates}"),
         # the distinct dates; those of the simple Gregorian forms (a year, month, day or
         # moment, with or without a qualifier) taken apart for the columns to compute
         ("dates", f"""
@@ -551,23 +565,12 @@ def _arrow(con: Any, sql: str) -> pa.Table:
     return table
 
 
-def _index_query(listed: str) -> str:
-    """Each record's sequence number and list of keys (NumPy then groups them:
-    :func:`_index`)."""
-    return f"SELECT n, {listed} FROM x"
-
-
 def _index(found: pa.Table, *, distinct: bool) -> PackedIndex:
-    """An index as the state keeps it, from :func:`_index_query`'s rows: the keys in the order
-    the fold first meets them, each key's sequence numbers in log order (once per record when
-    ``distinct``, as a record's ``about`` is), as arrays sliced from one."""
-    lists = found.column(1).combine_chunks()
-    keys = pc.list_flatten(lists)
-    rows = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)
-    seqs = _numbers(found.column(0))[rows]
-    present = np.asarray(keys.is_valid(), dtype=bool)
-    if not present.all():
-        seqs, keys = seqs[present], keys.filter(pa.array(present))
+    """An index as the state keeps it, from rows (sequence number, key) in log order: the keys
+    in the order the fold first meets them, each key's sequence numbers in log order (once per
+    record when ``distinct``, as a record's ``about`` is), as arrays sliced from one."""
+    seqs = _numbers(found.column(0))
+    keys = found.column(1).combine_chunks()
     if len(seqs) and not (seqs[1:] >= seqs[:-1]).all():  # log order, each list kept in order
         order = np.argsort(seqs, kind="stable")
         seqs, keys = seqs[order], keys.take(pa.array(order))
@@ -594,14 +597,14 @@ def _corrections(con: Any) -> dict[int, list[Correction]]:
     """Corrections by the entry they name: a record id names its latest entry up to the
     correction itself (the fold looks it up as it goes)."""
     rows = con.execute(
-        "SELECT n, kind, target, replacement, reason FROM x WHERE target IS NOT NULL ORDER BY n"
+        "SELECT n, kind, target, replacement, reason FROM c WHERE target IS NOT NULL ORDER BY n"
     ).fetchall()
     if not rows:
         return {}
     # the entries of the ids corrections name: few, found by one pass over every id
     named = con.execute("""
         SELECT id, list(n ORDER BY n) FROM e
-        WHERE id IN (SELECT target FROM x UNION SELECT replacement FROM x)
+        WHERE id IN (SELECT target FROM c UNION SELECT replacement FROM c)
         GROUP BY id
     """).fetchall()
     entries: dict[str, list[int]] = {str(i): [int(n) for n in seqs] for i, seqs in named}
