@@ -316,3 +316,69 @@ def test_a_log_verified_before_is_built_without_hashing_it_again(
     assert not log.unchanged_since_verified()  # rewritten: the stamp no longer vouches for it
     with pytest.raises(AssertionError, match="hashed again"):
         build_state(log)
+
+
+def test_a_postgresql_log_is_built_by_columns_from_its_rows(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of a PostgreSQL log give the state the fold gives, positions being sequence
+    numbers; a row edited behind fonds' back is refused with the scan's message."""
+    import sys
+
+    import psycopg
+
+    from fonds.log.mirror import mirror
+    from fonds.log.postgres import PostgresLog, split_location
+    from fonds.views.columnar import build_state_of_rows
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import Generator, write_log
+
+    write_log(tmp_path / "log", Generator(3000).records(3000))
+    mirror(JsonlLog(tmp_path / "log"), postgres_url)
+    log = PostgresLog(postgres_url)
+    try:
+        reference = folded_rows(log)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(log, "stored_pieces", lambda: log.__class__.stored_pieces(log, 700))
+            built = build_state_of_rows(log)  # in pages of 700 rows
+        assert built is not None and built.head_seq == 3000 and built.position == 3000
+        assert_same(reference, built)
+        monkeypatch.setattr(state, "_COLUMNAR_FROM", 100)
+        built_by_columns: list[ViewState | None] = []
+        original = state._built_by_columns
+
+        def counted(log: Any) -> ViewState | None:
+            built_by_columns.append(original(log))
+            return built_by_columns[-1]
+
+        monkeypatch.setattr(state, "_built_by_columns", counted)
+        views = Views(log, use_snapshot=False)
+        assert [b is not None for b in built_by_columns] == [True]
+        assert views.state.to_bytes() == reference.to_bytes()
+        with psycopg.connect(split_location(postgres_url)[0], autocommit=True) as conn:
+            table = f'"{log.schema}".entries'
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER append_only")
+            conn.execute(
+                f"UPDATE {table} SET line = convert_to(replace(convert_from(line, 'UTF8'),"
+                " '\"kind\":', '\"kind\" :'), 'UTF8') WHERE seq = 1234"
+            )
+        assert build_state_of_rows(log) is None
+        with pytest.raises(LogIntegrityError, match="entry 1234"):
+            Views(log, use_snapshot=False)
+    finally:
+        log.close()
+
+
+def folded_rows(log: Any) -> ViewState:
+    """The reference fold over any log's scan."""
+    reference = ViewState()
+    position = 0
+    for header, body, after in log.scan(0):
+        reference.fold(header.seq, header.time, header.id, header.hash, orjson.loads(body),
+                       (position, after))  # fmt: skip
+        position = after
+    reference.seal()
+    reference.position = position
+    return reference

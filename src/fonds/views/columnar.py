@@ -43,8 +43,9 @@ from fonds.views.state import RESTRICTED, Correction, PackedIndex, ViewState
 
 if TYPE_CHECKING:
     from fonds.log.jsonl import JsonlLog
+    from fonds.log.postgres import PostgresLog
 
-__all__ = ["build_state"]
+__all__ = ["build_state", "build_state_of_rows"]
 
 _CHUNK = 1 << 22  # newlines are looked for 4 MiB at a time, in one reused array
 _WINDOW = 1 << 27  # the log is read 128 MiB at a time: the build holds a few windows, not the file
@@ -70,6 +71,20 @@ def build_state(log: JsonlLog) -> ViewState | None:
     state, last = built
     if not trusted:
         log.stamp_verified(before, last, state.position)
+    return state
+
+
+def build_state_of_rows(log: PostgresLog) -> ViewState | None:
+    """The folded state of a PostgreSQL log from its first entry, built by columns from its
+    rows (every hash recomputed, as a scan of them does); None when a row has a fault, for the
+    reference scan to report. A row's position is its sequence number."""
+    with gc_paused():
+        built = _build(log.stored_pieces(), trusted=False)
+    if built is None:
+        return None
+    state = built[0]
+    state._ends = array("q", range(state.head_seq + 1))
+    state.position = state.head_seq
     return state
 
 

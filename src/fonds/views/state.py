@@ -558,16 +558,22 @@ _COLUMNAR_FROM = 30_000
 
 
 def _built_by_columns(log: LogStore) -> ViewState | None:
-    """The first build of a folder log by columns (:mod:`fonds.views.columnar`); None for
-    another backend, or a log the columns leave to the fold (one with a fault, which the
-    fold's scan then names)."""
+    """The first build of a folder or PostgreSQL log by columns
+    (:mod:`fonds.views.columnar`); None for another backend, or a log the columns leave to the
+    fold (one with a fault, which the fold's scan then names)."""
     from fonds.log.jsonl import JsonlLog
 
-    if not isinstance(log, JsonlLog):
-        return None
-    from fonds.views.columnar import build_state
+    if isinstance(log, JsonlLog):
+        from fonds.views.columnar import build_state
 
-    return build_state(log)
+        return build_state(log)
+    stored_pieces = getattr(log, "stored_pieces", None)
+    if stored_pieces is None:
+        return None
+    from fonds.log.postgres import PostgresLog
+    from fonds.views.columnar import build_state_of_rows
+
+    return build_state_of_rows(log) if isinstance(log, PostgresLog) else None
 
 
 def _first(scanning: Iterator[ScannedEntry]) -> ScannedEntry | None:
