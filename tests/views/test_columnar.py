@@ -382,3 +382,31 @@ def folded_rows(log: Any) -> ViewState:
     reference.seal()
     reference.position = position
     return reference
+
+
+def _undated_one_by_one(views: Views, as_of: int) -> list[Any]:
+    """The reference for undated facts: every standing record of a dated kind that has no
+    date, its fact built, and those stating the same thing folded by ``agreeing``."""
+    query = views.at(as_of)
+    placed = {seq for _lower, _upper, seq in query.state.dated}
+    found = []
+    for seq in range(1, query.limit + 1):
+        kind = KINDS.by_name[query.state.kinds[seq]]
+        if seq in placed or kind.timeline_date is None or not query.active(seq):
+            continue
+        document = query.document(seq)
+        if not query._merged_away(document):
+            found.append(query.fact(seq, document))
+    return query.agreeing(found)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents=logs(), points=st.lists(st.integers(0, 45), min_size=1, max_size=3))
+def test_undated_facts_are_grouped_as_their_facts_agree(
+    tmp_path_factory: pytest.TempPathFactory, documents: list[dict[str, Any]], points: list[int]
+) -> None:
+    views = Views(write(tmp_path_factory.mktemp("log"), documents), use_snapshot=False)
+    for as_of in {*points, len(documents)}:
+        undated = views.undated(as_of)
+        assert list(undated) == _undated_one_by_one(views, as_of)
+        assert len(undated) == len(_undated_one_by_one(views, as_of))

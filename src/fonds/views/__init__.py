@@ -127,9 +127,10 @@ class Views:
         place: str | None = None,
         flag: str | None = None,
         min_confidence: str | None = None,
-    ) -> list[Fact]:
+    ) -> Timeline:
         """The facts a timeline cannot place (a birth without a date, an undated office held,
-        ...), in log order, under the timeline's subject, flag and confidence filters."""
+        ...), in log order, under the timeline's subject, flag and confidence filters: a
+        :class:`Timeline`, its facts built as they are read."""
         where = TimelineFilter(person=person, place=place, flag=flag, min_confidence=min_confidence)
         return self.at(as_of).undated(where)
 

@@ -428,25 +428,32 @@ class Query:
         return attrs.evolve(fact, agreeing=tuple(self.fact(seq) for seq in group[1:]))
 
     @_answer
-    def undated(self, where: TimelineFilter = TimelineFilter()) -> list[Fact]:
+    def undated(self, where: TimelineFilter = TimelineFilter()) -> Timeline:
         """The facts a timeline cannot place: standing records of a kind that takes a date
         (events, participations, attributes, ...) holding none, in log order, under the same
-        subject, flag and confidence filters (dates do not apply)."""
+        subject, flag and confidence filters (dates do not apply). A :class:`Timeline`: which
+        entries it holds and which agree is decided here, their facts are built as read."""
         keep = self._subject_filter(where)
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
+        filtered = where.flag is not None or min_rank is not None
         state = self.state
         placed = {seq for _lower, _upper, seq in state.dated}
-        kinds = KINDS.by_name
-        found: list[Fact] = []
+        undated_kinds = {k.name for k in KINDS if k.timeline_date is not None}
+        kinds = state.kinds
+        found: list[int] = []
         for seq in range(1, self.limit + 1):
-            if seq in placed or kinds[state.kinds[seq]].timeline_date is None:
+            if kinds[seq] not in undated_kinds or seq in placed:
                 continue
             if not self.active(seq) or (keep is not None and seq not in keep):
                 continue
-            document = self.document(seq)
-            if self._kept(document, where.flag, min_rank) and not self._merged_away(document):
-                found.append(self.fact(seq, document))
-        return self.agreeing(found)
+            if filtered or state.same_as:
+                document = self.document(seq)
+                if not self._kept(document, where.flag, min_rank) or self._merged_away(document):
+                    continue
+            found.append(seq)
+        # facts that agree state the same thing, each with no date: one run, as a timeline's
+        # entries of the same bounds are
+        return Timeline(self._agreeing_run(found), self._grouped_fact)
 
     def _kept(self, document: Mapping[str, Any], flag: str | None, min_rank: int | None) -> bool:
         """Whether a record passes the flag and confidence filters."""
