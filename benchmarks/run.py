@@ -230,12 +230,13 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     # the other views, each question on its own (as of the head)
     places = [p for p in views.state.declarations if p.startswith("place:")]
     sources = [p for p in views.state.declarations if p.startswith("source:")]
-    for name, ask, ids in (
+    questions: list[tuple[str, Callable[[str, int], Any], list[str]]] = [
         ("place", views.place, places),
         ("source", views.source, sources),
         ("history", views.history, people),
         ("subject_conflicts", lambda i, at: views.conflicts(at, subject=i), people),
-    ):
+    ]
+    for name, ask, ids in questions:
         asked = [rng.choice(ids) for _ in range(20)]
         seconds, _ = _timed(lambda ask=ask, asked=asked: [ask(i, head) for i in asked])
         results[f"{name}_ms"] = seconds / len(asked) * 1000
