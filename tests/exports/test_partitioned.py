@@ -60,3 +60,36 @@ def test_a_partitioned_export_needs_a_new_folder_outside_the_log(
     code, _, err = run_cli(capsys, "export", "csv", *records, "--partition-by", "kind")
     assert code == 2 and "only with export parquet" in err
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("by", ["year", "kind"])
+def test_a_partitioned_export_holds_the_rows_of_the_whole_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """Written a chunk of facts at a time (here of 7), the partitions hold exactly the rows of
+    the one-file export, undated facts included, under the same filters."""
+    import duckdb
+
+    from fonds.views.timeline import Timeline
+
+    chunks = Timeline.chunks
+    monkeypatch.setattr(Timeline, "chunks", lambda self, size=7: chunks(self, 7))
+    records = ["--log", str(ROOT / "records")]
+    selections = ([], ["--person", "person:molotov"], ["--from", "1940-11-12"])
+    for number, filters in enumerate(selections):
+        whole, parts = tmp_path / f"whole{number}.parquet", tmp_path / f"parts{number}"
+        code, _, err = run_cli(capsys, "export", "parquet", *records, *filters, "--out", str(whole))
+        assert code == 0, err
+        code, _, err = run_cli(
+            capsys, "export", "parquet", *records, *filters, "--partition-by", by,
+            "--out", str(parts),
+        )  # fmt: skip
+        assert code == 0, err
+        connection = duckdb.connect()
+        columns = "seq, kind, summary, earliest, sources"
+        one = connection.execute(f"SELECT {columns} FROM '{whole}' ORDER BY seq").fetchall()
+        split = connection.execute(
+            f"SELECT {columns} FROM read_parquet('{parts}/**/*.parquet', hive_partitioning = true)"
+            " ORDER BY seq"
+        ).fetchall()
+        assert split == one and len(one) > 5

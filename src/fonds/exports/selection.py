@@ -8,9 +8,9 @@ from typing import Any
 import attrs
 
 from fonds.log.base import AsOf
-from fonds.views import Fact, Views
+from fonds.views import Fact, Timeline, Views
 
-__all__ = ["Selection", "select", "with_parents"]
+__all__ = ["Selection", "select", "selected_facts", "with_parents"]
 
 
 @attrs.frozen
@@ -28,6 +28,21 @@ def _declaration(views: Views, entity_id: str, as_of: AsOf) -> Mapping[str, Any]
     return query.document(seq) if seq is not None else None
 
 
+def _active(filters: Mapping[str, Any]) -> dict[str, Any]:
+    # a filter not given is None, a switch not given False: neither selects anything
+    return {key: v for key, v in filters.items() if v is not None and v is not False}
+
+
+def selected_facts(views: Views, as_of: AsOf = None, **filters: Any) -> list[Timeline]:
+    """The facts an export under ``filters`` holds, unbuilt: the timeline's and, without a
+    date range, the undated facts after them (so an export of everything holds every fact)."""
+    active = _active(filters)
+    found = [views.timeline(as_of, **active)]
+    if not any(key in active for key in ("date_from", "date_to", "within")):
+        found.append(views.undated(as_of, **active))
+    return found
+
+
 def select(views: Views, as_of: AsOf = None, **filters: Any) -> Selection:
     """The timeline's facts under ``filters`` and the sources they cite (with their parents).
 
@@ -35,11 +50,8 @@ def select(views: Views, as_of: AsOf = None, **filters: Any) -> Selection:
     everything holds every fact. With no filter every declared source is included, cited or
     not.
     """
-    # a filter not given is None, a switch not given False: neither selects anything
-    active = {key: v for key, v in filters.items() if v is not None and v is not False}
-    facts = tuple(views.timeline(as_of, **active))
-    if not any(key in active for key in ("date_from", "date_to", "within")):
-        facts += tuple(views.undated(as_of, **active))
+    active = _active(filters)
+    facts = tuple(fact for found in selected_facts(views, as_of, **active) for fact in found)
     wanted: list[str] = []
     if active:
         wanted = [c.source for fact in facts for c in fact.sources]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from fonds.exports.base import ExportContext
-from fonds.exports.selection import Selection
+from fonds.exports.selection import Selection, selected_facts
 from fonds.problems import ArgumentError
-from fonds.views.answers import FACT_COLUMNS, rows
+from fonds.views.answers import FACT_COLUMNS, Fact, rows
 
 __all__ = ["FACT_COLUMNS", "csv_table", "export_csv", "export_parquet", "parquet"]
 
@@ -42,9 +43,13 @@ def csv_table(selection: Selection) -> str:
 
 def fact_table(selection: Selection) -> Any:
     """The selected facts as an Arrow table (:data:`FACT_COLUMNS`; ``seq`` an integer)."""
+    return _arrow_rows(selection.facts)
+
+
+def _arrow_rows(facts: Iterable[Fact]) -> Any:
     import pyarrow as pa
 
-    table = rows(selection.facts)
+    table = rows(facts)
     types = {"seq": pa.int64()}
     schema = pa.schema([(name, types.get(name, pa.string())) for name in FACT_COLUMNS])
     columns = {name: [row[name] for row in table] for name in FACT_COLUMNS}
@@ -89,7 +94,12 @@ def write_partitioned(context: ExportContext, folder: Path, by: str) -> int:
         raise ArgumentError("partition_by", by, f"expected one of {', '.join(PARTITIONS)}")
     if folder.exists():
         raise ArgumentError("out", str(folder), "a partitioned export needs a new folder")
-    table = fact_table(context.selection)
+    # the facts become Arrow rows a chunk at a time: a million facts are never held at once
+    found = selected_facts(context.views, context.as_of, **context.filters)
+    table = pa.concat_tables(
+        [_arrow_rows(facts) for timeline in found for facts in timeline.chunks()]
+        or [_arrow_rows(())]
+    )
     if by == "year":
         years = [_year(value) for value in table.column("earliest").to_pylist()]
         table = table.append_column("year", pa.array(years, pa.int32()))

@@ -97,6 +97,17 @@ class Timeline(Sequence[Fact]):
             yield from self._entries(start, stop)
             start, chunk = stop, min(chunk * 4, _MAX_CHUNK)
 
+    def chunks(self, size: int = 10_000) -> Iterator[list[Fact]]:
+        """Every entry, in lists of at most ``size``, each built for its list and not kept:
+        for a reader that passes over all of them once (an export) and should not hold them
+        all at the end."""
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        for start in range(0, len(self._groups), size):
+            stop = min(start + size, len(self._groups))
+            with gc_paused():
+                yield [self._built[i] or self._build(self._groups[i]) for i in range(start, stop)]
+
     def page(self, offset: int = 0, limit: int | None = None) -> list[Fact]:
         """The entries from ``offset`` (0 the first), at most ``limit`` of them (all the rest
         when None); an empty list past the end. Negative values raise ``ValueError``."""
