@@ -75,7 +75,7 @@ def test_a_partitioned_export_holds_the_rows_of_the_whole_export(
     chunks = Timeline.chunks
     monkeypatch.setattr(Timeline, "chunks", lambda self, size=7: chunks(self, 7))
     records = ["--log", str(ROOT / "records")]
-    selections = ([], ["--person", "person:molotov"], ["--from", "1940-11-12"])
+    selections: list[list[str]] = [[], ["--person", "person:molotov"], ["--from", "1940-11-12"]]
     for number, filters in enumerate(selections):
         whole, parts = tmp_path / f"whole{number}.parquet", tmp_path / f"parts{number}"
         code, _, err = run_cli(capsys, "export", "parquet", *records, *filters, "--out", str(whole))
