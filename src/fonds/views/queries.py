@@ -13,11 +13,12 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import attrs
+import orjson
 
 from fonds.gcpause import gc_paused
 from fonds.log.base import AsOf
@@ -675,19 +676,18 @@ class Query:
         """
         single = {p for p, v in self.vocabulary.property_values.items() if v == "date"}
         groups: dict[tuple[str, str], list[int]] = {}
-        subjects = self.merges.members(subject) if subject else list(self.state.mentions)
-        for entity in subjects:
-            for seq in self.state.mentions.get(entity, ()):
-                if seq > self.limit or seq in self.hidden or self.state.kinds[seq] != "attribute":
-                    continue
-                document = self.document(seq)
-                if document["subject"] != entity or document["property"] not in single:
-                    continue
-                status = self.state.status(seq, self.limit)
-                if status is not None and status.kind == "retract":
-                    continue
-                key = (self.canonical(entity), document["property"])
-                groups.setdefault(key, []).append(seq)
+        for seq in self._attributes_of(subject, single):
+            document = self.document(seq)
+            entity = document["subject"]
+            if document["property"] not in single or (
+                subject is not None and self.canonical(entity) != self.canonical(subject)
+            ):
+                continue
+            status = self.state.status(seq, self.limit)
+            if status is not None and status.kind == "retract":
+                continue
+            key = (self.canonical(entity), document["property"])
+            groups.setdefault(key, []).append(seq)
         found: list[Conflict] = []
         for (entity, prop), seqs in sorted(groups.items()):
             seqs.sort()
@@ -718,6 +718,29 @@ class Query:
                 )
             )
         return found
+
+    def _attributes_of(self, subject: str | None, properties: AbstractSet[str]) -> Iterator[int]:
+        """The visible attribute records that may be about ``subject`` (any subject when None)
+        and have one of ``properties``: those mentioning it, or every attribute record whose
+        stored bytes hold one of the properties (canonical JSON writes a term one way only),
+        so that the others need not be decoded."""
+        kinds, hidden = self.state.kinds, self.hidden
+        if subject is not None:
+            seqs: Iterable[int] = self._mentions(self.merges.members(subject))
+            for seq in seqs:
+                if seq <= self.limit and seq not in hidden and kinds[seq] == "attribute":
+                    yield seq
+            return
+        terms = [orjson.dumps(p) for p in properties]
+        plain = all(b"\\" not in term for term in terms)
+        patterns = [b'"property":' + term for term in terms]
+        stored = self.state.stored_record
+        for seq in range(1, self.limit + 1):
+            if kinds[seq] != "attribute" or seq in hidden:
+                continue
+            if plain and not any(pattern in stored(seq) for pattern in patterns):
+                continue
+            yield seq
 
     def _preferred(self, active: list[int], total: int) -> tuple[int | None, str | None]:
         if len(active) == 1 and total > 1:
