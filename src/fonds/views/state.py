@@ -434,8 +434,16 @@ def _unpack_index(keys: bytes, counts: bytes, flat: bytes, top: int) -> PackedIn
     seqs.frombytes(flat)
     if len(names) != len(sizes) or sum(sizes) != len(seqs):
         raise ValueError("index sections disagree")
-    if seqs and (min(seqs) < 1 or max(seqs) > top):
-        raise ValueError("index names entries the snapshot does not cover")
+    if seqs:
+        if len(seqs) > 100_000:  # a large log's millions of numbers, by NumPy (loaded then)
+            import numpy as np
+
+            numbers = np.frombuffer(seqs, dtype=np.int64)
+            low, high = int(numbers.min()), int(numbers.max())
+        else:
+            low, high = min(seqs), max(seqs)
+        if low < 1 or high > top:
+            raise ValueError("index names entries the snapshot does not cover")
     return PackedIndex(names, array("q", [0, *accumulate(sizes)]), seqs)
 
 
