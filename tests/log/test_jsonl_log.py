@@ -288,3 +288,22 @@ def test_a_log_not_yet_verified_is_read_and_verified_in_one_pass(
     path.write_bytes(path.read_bytes().replace(b"1889-04-20", b"1889-04-21"))
     with pytest.raises(LogIntegrityError, match="entry 6"):
         list(JsonlLog(directory).entries(as_of=2))
+
+
+@pytest.mark.parametrize("piece", [1, 97, 4096])
+def test_a_scan_read_in_pieces_gives_every_entry_as_a_whole_read_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    from fonds.log import jsonl
+
+    log = JsonlLog.init(tmp_path / "log")
+    log.append(basics())
+    log.append([person(f"person:p{i}", f"P {i}") for i in range(30)])
+    whole = [(e.header, e.body, e.end) for e in log.scan(0)]
+    middle = whole[10][2]
+    with (tmp_path / "log" / LOG_FILE).open("ab") as handle:
+        handle.write(b'{"seq":99,"torn')  # a torn tail, left out by every scan
+    monkeypatch.setattr(jsonl, "_READ", piece)  # lines longer than a piece, and shorter
+    assert [(e.header, e.body, e.end) for e in JsonlLog(tmp_path / "log").scan(0)] == whole
+    after = [(e.header, e.body, e.end) for e in JsonlLog(tmp_path / "log").scan(middle)]
+    assert after == whole[11:]

@@ -44,6 +44,7 @@ VOCABULARY_FILE = "vocabulary.json"
 JOURNAL_FILE = ".log.jsonl.pending"
 CACHE_DIR = ".fonds-cache"
 STAMP = "log.stamp"
+_READ = 1 << 23  # a scan reads the file 8 MiB at a time: a large log is never held whole
 _STAMP_MAGIC = "fonds-log-stamp/1"
 _TAIL_CHUNK = 1 << 16
 
@@ -165,15 +166,20 @@ class JsonlLog(LogStore):
         limit = self._limit()
         with self.path.open("rb") as handle:
             handle.seek(position)
-            data = handle.read(max(0, limit - position))
-        start = 0
-        end = len(data)
-        while start < end:
-            stop = data.find(b"\n", start)
-            if stop < 0:
-                return  # a torn last line is not an entry; _integrity_problems reports it
-            yield data[start:stop], position + stop + 1
-            start = stop + 1
+            left = max(0, limit - position)
+            carry, at = b"", position  # the start of a line read but not ended, and where
+            while left > 0:
+                piece = handle.read(min(_READ, left))
+                if not piece:
+                    return
+                left -= len(piece)
+                data = carry + piece if carry else piece
+                start = 0
+                while (stop := data.find(b"\n", start)) >= 0:
+                    yield data[start:stop], at + stop + 1
+                    start = stop + 1
+                carry, at = data[start:], at + start
+        # what is left in carry is a torn last line, not an entry (_integrity_problems says so)
 
     def _line_between(self, start: int, end: int) -> bytes:
         return bytes(self._map(end)[start : end - 1])
