@@ -3,11 +3,14 @@
     python benchmarks/run.py                      # N = 10k, 100k, 1M
     python benchmarks/run.py --sizes 10000 --json
 
-For each N, in a fresh process (so peak memory is its own), on the same generated records:
-validated append, trusted load, verify, first build of the views (timeline, person index),
-rebuild on the unchanged log, update after appending 100 records, latency of a person view and
-of a one-day timeline query (its total and first 100 entries, as a caller reads a page; and
-every entry read), peak RSS and bytes per record; and two references: the floor
+For each N, on the same generated records, in one fresh process: validated append, fonds
+validate, jsonschema, the floor, trusted load and verify; then in another (so the peak of
+opening the archive is its own): first build of the views (of the log as fonds verified it, and
+of a file it has not), rebuild on the unchanged log, update after appending 100 records, the
+latency of the person, place, source, history and conflict views and of a one-day timeline
+query (its total and first 100 entries, as a caller reads a page; and every entry read), all
+conflicts and every undated fact (up to 1M), peak RSS and bytes per record; and two
+references: the floor
 (read the log file, decode each line with orjson, nothing else) and the peer (the
 eventsourcing library storing the same records as events in SQLite and replaying them).
 
@@ -160,7 +163,17 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     assert problems == [], problems
     results["verify_rps"] = n / seconds
 
-    gc.collect()
+    results["peak_writing_mib"] = _peak_mib()
+    return results
+
+
+def measure_views(n: int, directory: Path) -> dict[str, Any]:
+    """The views of the log ``measure_fonds`` wrote in ``directory``, in a process of their
+    own (so the peak of opening the archive is not that of the appends before it): first
+    builds, rebuild, update, then the questions."""
+    results: dict[str, Any] = {}
+    log_dir = directory / "log"
+    JsonlLog(log_dir).ensure_verified()  # as the writing child left it: verified, stamped
     results["peak_before_build_mib"] = _peak_mib()
     before = _rss_mib()
     # the log as fonds verified it (its stamp matches): the build keeps the stored hashes
@@ -174,7 +187,7 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     gc.collect()
     # the same log as fonds has not seen it (copied, restored): every hash is recomputed
     JsonlLog(log_dir).cache.remove(STAMP)
-    seconds, _ = _timed(lambda: Views(JsonlLog(log_dir), use_snapshot=False))
+    seconds, _ = _timed(lambda: len(Views(JsonlLog(log_dir), use_snapshot=False).state.kinds))
     results["build_unverified_s"] = seconds
     results["load_and_build_unverified_rps"] = n / seconds
     gc.collect()
@@ -189,6 +202,8 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
         for i in range(100)
     ]  # fmt: skip
     JsonlLog(log_dir).append(extra)
+    del views  # one state at a time, as a reader holds one
+    gc.collect()
     seconds, views = _timed(lambda: Views(JsonlLog(log_dir)))
     results["update_s"] = seconds
 
@@ -215,7 +230,9 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
     seconds, sizes = _timed(lambda: [first_page(d) for d in days])
     results["one_day_ms"] = seconds / len(days) * 1000
     results["one_day_entries"] = sum(sizes) / len(sizes)
-    seconds, _ = _timed(lambda: [list(views.timeline(head, date_from=d, date_to=d)) for d in days])
+    seconds, _ = _timed(
+        lambda: [len(list(views.timeline(head, date_from=d, date_to=d))) for d in days]
+    )
     results["one_day_all_ms"] = seconds / len(days) * 1000
     seconds, sizes = _timed(
         lambda: [len(views.timeline(date_from=d, date_to=d, within=True)) for d in days]
@@ -242,7 +259,7 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
         for entity in asked:
             ask(entity, head)
         results[f"{name}_ms"] = (time.perf_counter() - start) / len(asked) * 1000
-    results["peak_rss_mib"] = _peak_mib()
+    results["peak_views_mib"] = _peak_mib()
     # last, as they build every fact they find (hundreds of thousands at 1M): their own peak
     if n <= WHOLE_LOG_VIEWS_UP_TO:
         seconds, found = _timed(lambda: views.conflicts(head))
@@ -455,11 +472,15 @@ PG_ROWS = [
 ]
 
 
-def _child(n: int, what: str, append_cap: int, postgres: str | None = None) -> dict[str, Any]:
+def _child(
+    n: int, what: str, append_cap: int, postgres: str | None = None, shared: str | None = None
+) -> dict[str, Any]:
+    if what == "fonds" and shared:
+        return measure_fonds(n, Path(shared), append_cap)
+    if what == "views" and shared:
+        return measure_views(n, Path(shared))
     directory = Path(tempfile.mkdtemp(prefix=f"fonds-bench-{n}-"))
     try:
-        if what == "fonds":
-            return measure_fonds(n, directory, append_cap)
         if what == "postgres" and postgres:
             return measure_postgres(n, directory, append_cap, postgres)
         if what == "postgres-peer" and postgres:
@@ -471,14 +492,21 @@ def _child(n: int, what: str, append_cap: int, postgres: str | None = None) -> d
 
 def run(n: int, append_cap: int, postgres: str | None = None, peers: bool = True) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    children = ("fonds", "peer") if peers else ("fonds",)
-    for what in (*children, *(("postgres", "postgres-peer") if postgres else ())):
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", what, "--sizes", str(n),
-             "--append-cap", str(append_cap), *(("--postgres", postgres) if postgres else ())],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-        results.update(json.loads(output))
+    children = ("fonds", "views", "peer") if peers else ("fonds", "views")
+    # the writing child generates the log, the views child opens it: one folder for both
+    shared = tempfile.mkdtemp(prefix=f"fonds-bench-{n}-")
+    try:
+        for what in (*children, *(("postgres", "postgres-peer") if postgres else ())):
+            output = subprocess.run(
+                [sys.executable, __file__, "--child", what, "--sizes", str(n),
+                 "--append-cap", str(append_cap), "--shared", shared,
+                 *(("--postgres", postgres) if postgres else ())],
+                check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            results.update(json.loads(output))
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+    results["peak_rss_mib"] = max(results["peak_writing_mib"], results["peak_views_mib"])
     if postgres:
         results["pg_append_vs_peer_save"] = results["pg_append_rps"] / results["pg_peer_save_rps"]
         results["pg_append_vs_jsonschema"] = results["pg_append_rps"] / results["jsonschema_rps"]
@@ -530,8 +558,9 @@ ROWS = [
     ("  conflicts found", "all_conflicts", "{:,}"),
     ("every undated fact (ms)", "undated_ms", "{:,.0f}"),
     ("  undated facts", "undated", "{:,}"),
-    ("peak RSS before the first build (MiB)", "peak_before_build_mib", "{:,.0f}"),
-    ("peak RSS after the first build (MiB)", "peak_after_build_mib", "{:,.0f}"),
+    ("peak RSS: append, validate, load, verify (MiB)", "peak_writing_mib", "{:,.0f}"),
+    ("peak RSS: the views, up to the first build (MiB)", "peak_after_build_mib", "{:,.0f}"),
+    ("peak RSS: the views, all questions (MiB)", "peak_views_mib", "{:,.0f}"),
     ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),
     (
         "  then, with all conflicts and every undated fact built (MiB)",
@@ -582,8 +611,11 @@ def main() -> None:
         help="also measure on PostgreSQL: a database URL, or none to start a throwaway server",
     )
     parser.add_argument(
-        "--child", choices=["fonds", "peer", "postgres", "postgres-peer"], help=argparse.SUPPRESS
+        "--child",
+        choices=["fonds", "views", "peer", "postgres", "postgres-peer"],
+        help=argparse.SUPPRESS,
     )
+    parser.add_argument("--shared", help=argparse.SUPPRESS)
     parser.add_argument(
         "--no-peers",
         action="store_true",
@@ -592,7 +624,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
-        print(json.dumps(_child(sizes[0], args.child, args.append_cap, args.postgres)))
+        print(json.dumps(_child(sizes[0], args.child, args.append_cap, args.postgres, args.shared)))
         return
     with contextlib.ExitStack() as stack:
         postgres = args.postgres
