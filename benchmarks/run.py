@@ -50,13 +50,12 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.pg, tests.helpers
 
 from generate import AGENT, Generator, write_log
 
 from fonds.log import LogStore
-from fonds.log.chain import GENESIS, encode_entry, record_times
 from fonds.log.jsonl import LOG_FILE, STAMP, JsonlLog
-from fonds.model.canonical import canonical_bytes
 from fonds.model.vocabulary import default_vocabulary
 from fonds.schema import validator_for
 from fonds.validate import Limits, iter_file_lines, validate_lines
@@ -173,14 +172,9 @@ def _store(log: JsonlLog, records: list[dict[str, Any]]) -> None:
     """Append valid records as stored entries: an append would first build the validation
     index over every entry of a log written by the generator (untimed here, and a quarter of an
     hour at 10M), and the update measured is the views', not the index's."""
-    head = log.head()
-    seq, prev, last = (head.seq, head.hash, head.time) if head else (0, GENESIS, None)
-    lines = []
-    for record, time_ in zip(records, record_times(last, len(records)), strict=True):
-        seq += 1
-        line, _, prev = encode_entry(seq, time_, prev, log.vocabulary_hash, canonical_bytes(record))
-        lines.append(line)
-    log.store_entries(lines)
+    from tests.helpers import entry_lines
+
+    log.store_entries(entry_lines(log, records))
 
 
 def measure_views(n: int, directory: Path) -> dict[str, Any]:
@@ -645,7 +639,6 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         postgres = args.postgres
         if postgres == "private":
-            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
             from tests.pg import private_server
 
             postgres = stack.enter_context(private_server(durable=True))

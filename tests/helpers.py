@@ -79,15 +79,12 @@ def run_cli(capsys: Any, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def append_unchecked(directory: Path, records: list[dict[str, Any]]) -> None:
-    """Append records to a folder log as a log written before today's rules holds them: encoded
-    directly, chain intact, never validated (for text the schemas now refuse)."""
-    from fonds.log import JsonlLog
+def entry_lines(log: Any, records: list[dict[str, Any]]) -> list[bytes]:
+    """The stored lines that would follow ``log``'s head for these records: encoded directly,
+    chain intact, never validated."""
     from fonds.log.chain import GENESIS, encode_entry, record_times
-    from fonds.log.jsonl import LOG_FILE
     from fonds.model.canonical import canonical_bytes
 
-    log = JsonlLog(directory)
     head = log.head()
     seq, prev, last = (head.seq, head.hash, head.time) if head else (0, GENESIS, None)
     lines = []
@@ -95,6 +92,16 @@ def append_unchecked(directory: Path, records: list[dict[str, Any]]) -> None:
         seq += 1
         line, _, prev = encode_entry(seq, time, prev, log.vocabulary_hash, canonical_bytes(record))
         lines.append(line)
+    return lines
+
+
+def append_unchecked(directory: Path, records: list[dict[str, Any]]) -> None:
+    """Append records to a folder log as a log written before today's rules holds them: encoded
+    directly, chain intact, never validated (for text the schemas now refuse)."""
+    from fonds.log import JsonlLog
+    from fonds.log.jsonl import LOG_FILE
+
+    lines = entry_lines(JsonlLog(directory), records)
     with (directory / LOG_FILE).open("ab") as handle:
         handle.write(b"".join(lines))
 

@@ -126,8 +126,18 @@ def write(directory: Path, documents: list[dict[str, Any]]) -> JsonlLog:
     return JsonlLog(directory)
 
 
-def folded(log: JsonlLog) -> ViewState:
-    """The reference: the Python fold over a scan."""
+def persons(count: int, directory: Path) -> JsonlLog:
+    """A folder log of ``count`` person declarations."""
+    documents = [
+        {"kind": "person", "schema": 1, "id": f"person:p{i}", "labels": {"en": f"P {i}"},
+         "recorded_by": "agent:tester"}
+        for i in range(count)
+    ]  # fmt: skip
+    return write(directory, documents)
+
+
+def folded(log: Any) -> ViewState:
+    """The reference: the Python fold over a log's scan."""
     reference = ViewState()
     position = 0
     for header, body, after in log.scan(0):
@@ -207,12 +217,7 @@ def test_the_columnar_build_equals_the_fold(
 def test_a_large_first_build_goes_by_columns_and_stamps_the_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    documents = [
-        {"kind": "person", "schema": 1, "id": f"person:p{i}", "labels": {"en": f"P {i}"},
-         "recorded_by": "agent:tester"}
-        for i in range(60)
-    ]  # fmt: skip
-    log = write(tmp_path / "log", documents)
+    log = persons(60, tmp_path / "log")
     assert not log.unchanged_since_verified()
     monkeypatch.setattr(state, "_COLUMNAR_FROM", 50)
     calls: list[int] = []
@@ -232,12 +237,7 @@ def test_a_large_first_build_goes_by_columns_and_stamps_the_log(
 
 
 def _tampered(directory: Path, change: Callable[[list[bytes]], list[bytes]]) -> JsonlLog:
-    documents = [
-        {"kind": "person", "schema": 1, "id": f"person:p{i}", "labels": {"en": f"P {i}"},
-         "recorded_by": "agent:tester"}
-        for i in range(30)
-    ]  # fmt: skip
-    log = write(directory, documents)
+    log = persons(30, directory)
     lines = (directory / LOG_FILE).read_bytes().splitlines(keepends=True)
     (directory / LOG_FILE).write_bytes(b"".join(change(lines)))
     return log
@@ -295,12 +295,7 @@ def test_a_torn_last_line_is_left_out_as_the_scan_leaves_it(tmp_path: Path) -> N
 def test_a_log_verified_before_is_built_without_hashing_it_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    documents = [
-        {"kind": "person", "schema": 1, "id": f"person:p{i}", "labels": {"en": f"P {i}"},
-         "recorded_by": "agent:tester"}
-        for i in range(40)
-    ]  # fmt: skip
-    log = write(tmp_path / "log", documents)
+    log = persons(40, tmp_path / "log")
     reference = folded(log)  # a whole scan: the file is stamped as verified
     assert log.unchanged_since_verified()
 
@@ -339,7 +334,7 @@ def test_a_postgresql_log_is_built_by_columns_from_its_rows(
     mirror(JsonlLog(tmp_path / "log"), postgres_url)
     log = PostgresLog(postgres_url)
     try:
-        reference = folded_rows(log)
+        reference = folded(log)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(log, "stored_pieces", lambda: log.__class__.stored_pieces(log, 700))
             built = build_state_of_rows(log)  # in pages of 700 rows
@@ -369,44 +364,3 @@ def test_a_postgresql_log_is_built_by_columns_from_its_rows(
             Views(log, use_snapshot=False)
     finally:
         log.close()
-
-
-def folded_rows(log: Any) -> ViewState:
-    """The reference fold over any log's scan."""
-    reference = ViewState()
-    position = 0
-    for header, body, after in log.scan(0):
-        reference.fold(header.seq, header.time, header.id, header.hash, orjson.loads(body),
-                       (position, after))  # fmt: skip
-        position = after
-    reference.seal()
-    reference.position = position
-    return reference
-
-
-def _undated_one_by_one(views: Views, as_of: int) -> list[Any]:
-    """The reference for undated facts: every standing record of a dated kind that has no
-    date, its fact built, and those stating the same thing folded by ``agreeing``."""
-    query = views.at(as_of)
-    placed = {seq for _lower, _upper, seq in query.state.dated}
-    found = []
-    for seq in range(1, query.limit + 1):
-        kind = KINDS.by_name[query.state.kinds[seq]]
-        if seq in placed or kind.timeline_date is None or not query.active(seq):
-            continue
-        document = query.document(seq)
-        if not query._merged_away(document):
-            found.append(query.fact(seq, document))
-    return query.agreeing(found)
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents=logs(), points=st.lists(st.integers(0, 45), min_size=1, max_size=3))
-def test_undated_facts_are_grouped_as_their_facts_agree(
-    tmp_path_factory: pytest.TempPathFactory, documents: list[dict[str, Any]], points: list[int]
-) -> None:
-    views = Views(write(tmp_path_factory.mktemp("log"), documents), use_snapshot=False)
-    for as_of in {*points, len(documents)}:
-        undated = views.undated(as_of)
-        assert list(undated) == _undated_one_by_one(views, as_of)
-        assert len(undated) == len(_undated_one_by_one(views, as_of))
