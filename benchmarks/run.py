@@ -170,8 +170,8 @@ def measure_fonds(n: int, directory: Path, append_cap: int) -> dict[str, Any]:
 
 def _store(log: JsonlLog, records: list[dict[str, Any]]) -> None:
     """Append valid records as stored entries: an append would first build the validation
-    index over every entry of a log written by the generator (untimed here, and a quarter of an
-    hour at 10M), and the update measured is the views', not the index's."""
+    index over every entry of a log written by the generator (untimed here, and about ten
+    minutes at 10M), and the update measured is the views', not the index's."""
     from tests.helpers import entry_lines
 
     log.store_entries(entry_lines(log, records))
