@@ -162,23 +162,27 @@ class JsonlLog(LogStore):
         except (OSError, ValueError, IndexError):
             return None
 
-    def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
-        limit = self._limit()
+    def _pieces(self, position: int, limit: int, size: int) -> Iterator[bytes]:
+        """The file's bytes from ``position`` up to ``limit``, ``size`` bytes at a time."""
         with self.path.open("rb") as handle:
             handle.seek(position)
             left = max(0, limit - position)
-            carry, at = b"", position  # the start of a line read but not ended, and where
             while left > 0:
-                piece = handle.read(min(_READ, left))
+                piece = handle.read(min(size, left))
                 if not piece:
                     return
                 left -= len(piece)
-                data = carry + piece if carry else piece
-                start = 0
-                while (stop := data.find(b"\n", start)) >= 0:
-                    yield data[start:stop], at + stop + 1
-                    start = stop + 1
-                carry, at = data[start:], at + start
+                yield piece
+
+    def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
+        carry, at = b"", position  # the start of a line read but not ended, and where
+        for piece in self._pieces(position, self._limit(), _READ):
+            data = carry + piece if carry else piece
+            start = 0
+            while (stop := data.find(b"\n", start)) >= 0:
+                yield data[start:stop], at + stop + 1
+                start = stop + 1
+            carry, at = data[start:], at + start
         # what is left in carry is a torn last line, not an entry (_integrity_problems says so)
 
     def _line_between(self, start: int, end: int) -> bytes:
@@ -349,19 +353,7 @@ class JsonlLog(LogStore):
         reader that checks the whole chain itself passes the latter to
         :meth:`stamp_verified`."""
         before = _identity(self.path)
-        limit = self._limit()
-
-        def pieces() -> Iterator[bytes]:
-            with self.path.open("rb") as handle:
-                left = limit
-                while left > 0:
-                    piece = handle.read(min(size, left))
-                    if not piece:
-                        return
-                    left -= len(piece)
-                    yield piece
-
-        return pieces(), before
+        return self._pieces(0, self._limit(), size), before
 
     def stamp_verified(
         self, before: tuple[int, ...], last: EntryHeader | None, position: int

@@ -484,18 +484,25 @@ class PostgresLog(LogStore):
         return self._reader
 
     # -- primitives --------------------------------------------------------------------
-    def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
+    def _pages(self, position: int, rows: int) -> Iterator[list[tuple[int, bytes]]]:
+        """The stored rows (sequence number, line) after ``position`` up to the committed
+        high-water mark, where a scan stops, ``rows`` at a time."""
         conn = self._conn()
         statements = self._sql
         row = conn.execute(statements["mark"]).fetchone()
-        mark = int(row[0]) if row else 0  # the committed high-water mark: a scan stops there
+        mark = int(row[0]) if row else 0
         while position < mark:
-            rows = conn.execute(
-                statements["page"], (position, mark, _PAGE), binary=True, prepare=True
+            found = conn.execute(
+                statements["page"], (position, mark, rows), binary=True, prepare=True
             ).fetchall()
-            if not rows:
+            if not found:
                 return
-            for seq, line in rows:
+            yield found
+            position = found[-1][0]
+
+    def _lines(self, position: int = 0) -> Iterator[tuple[bytes, int]]:
+        for page in self._pages(position, _PAGE):
+            for seq, line in page:
                 comma = line.find(b",", 7, 27)  # (a malformed line is the scan's to report)
                 if comma > 0 and line[7:comma] != str(seq).encode():
                     raise LogIntegrityError(
@@ -503,24 +510,13 @@ class PostgresLog(LogStore):
                                 f"row {seq} holds an entry with another sequence number")
                     )  # fmt: skip
                 yield line, seq
-            position = rows[-1][0]
 
     def stored_pieces(self, rows: int = 50_000) -> Iterator[bytes]:
         """The stored entries up to the committed high-water mark as a folder log's file holds
         them, a page of ``rows`` lines (each with its newline) at a time: what a build by
         columns reads. Nothing is checked here; the reader checks the chain."""
-        conn = self._conn()
-        row = conn.execute(self._sql["mark"]).fetchone()
-        mark = int(row[0]) if row else 0
-        position = 0
-        while position < mark:
-            found = conn.execute(
-                self._sql["page"], (position, mark, rows), binary=True, prepare=True
-            ).fetchall()
-            if not found:
-                return
-            yield b"\n".join([line for _, line in found]) + b"\n"
-            position = found[-1][0]
+        for page in self._pages(0, rows):
+            yield b"\n".join([line for _, line in page]) + b"\n"
 
     def _line_between(self, start: int, end: int) -> bytes:
         row = self._conn().execute(self._sql["line"], (end,), binary=True, prepare=True).fetchone()
