@@ -79,6 +79,36 @@ def run_cli(capsys: Any, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def event(event_id: str, date: str, label: str | None = None) -> dict[str, Any]:
+    """An event declaration, labelled by its id's name unless ``label`` is given."""
+    return {
+        "kind": "event",
+        "schema": 1,
+        "id": event_id,
+        "labels": {"en": label if label is not None else event_id.split(":")[1]},
+        "date": date,
+        "citations": cite(),
+        "confidence": "high",
+        "recorded_by": AGENT,
+    }
+
+
+def took_part(
+    person_id: str, event_id: str, role: str = "participant", source_id: str = "source:book"
+) -> dict[str, Any]:
+    """A participation, cited to paragraph 3 of ``source_id``."""
+    return {
+        "kind": "participation",
+        "schema": 1,
+        "person": person_id,
+        "event": event_id,
+        "role": role,
+        "citations": cite(source_id, para=3),
+        "confidence": "high",
+        "recorded_by": AGENT,
+    }
+
+
 def entry_lines(log: Any, records: list[dict[str, Any]]) -> list[bytes]:
     """The stored lines that would follow ``log``'s head for these records: encoded directly,
     chain intact, never validated."""
@@ -139,3 +169,28 @@ def tex_file(name: str, package: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{name} is missing; CI must install it (Debian's {package}, see .ci/run)")
     pytest.skip(f"{name} is not installed: this test reads it (Debian's {package})")
+
+
+def load_script(path: Path) -> Any:
+    """A script of the repository (docs/, data/) as a module, its functions to call."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def wait_for(condition: Any, what: str, timeout: float = 60) -> Any:
+    """What ``condition()`` returns once it is true, asked every 20 ms; fails after
+    ``timeout`` seconds naming ``what`` was awaited."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_WITH_CODE = ["README.md", "docs/tutorial.md"]
 
@@ -34,17 +36,11 @@ def test_python_examples_run(
 
 
 def test_the_api_reference_is_written_from_the_docstrings_of_every_public_name() -> None:
-    import importlib.util
     import inspect
 
     import fonds
 
-    spec = importlib.util.spec_from_file_location(
-        "make_reference", ROOT / "docs" / "make_reference.py"
-    )
-    assert spec is not None and spec.loader is not None
-    maker = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(maker)
+    maker = load_script(ROOT / "docs" / "make_reference.py")
     undocumented = []
     for name in fonds.__all__:
         obj = getattr(fonds, name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from types import ModuleType
 from typing import Any
@@ -14,18 +13,13 @@ from fonds.log import JsonlLog
 from fonds.validate import record_hash
 from fonds.views import Views
 from tests.conftest import RECORDS, ROOT
-from tests.helpers import run_cli
+from tests.helpers import load_script, run_cli
 
 PAGE = "source:axis-talks-page"
 
 
 def build_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build", ROOT / "data" / "axis-talks" / "build.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module: ModuleType = load_script(ROOT / "data" / "axis-talks" / "build.py")
     return module
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fonds.importers.page import read_page
 from tests.conftest import ROOT
-from tests.helpers import run_cli
+from tests.helpers import load_script, run_cli
 
 PAGES = Path(__file__).parent / "pages"
 SEED = ROOT / "data" / "axis-talks" / "page.txt"
@@ -478,17 +478,10 @@ def test_reading_dates_and_names_from_prose() -> None:
 
 
 def test_the_measure_of_the_importer_in_the_docs_is_what_it_drafts() -> None:
-    import importlib.util
-
     from fonds.importers.page import import_page
     from fonds.log.jsonl import JsonlLog
 
-    spec = importlib.util.spec_from_file_location(
-        "measure", ROOT / "data" / "axis-talks" / "measure.py"
-    )
-    assert spec is not None and spec.loader is not None
-    measure = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(measure)
+    measure = load_script(ROOT / "data" / "axis-talks" / "measure.py")
     draft = import_page(SEED, source_id=measure.PAGE_SOURCE, event_id=measure.PAGE_EVENT)
     shipped = [e.document for e in JsonlLog.open(ROOT / "records").entries()]
     counts = measure.measure(shipped, draft.records)

@@ -21,7 +21,7 @@ import pytest
 from fonds.log import Entry, JsonlLog, LogStore
 from fonds.log.postgres import PostgresLog, split_location
 from fonds.problems import ArgumentError, FondsError
-from tests.helpers import basics, person, run_cli
+from tests.helpers import basics, person, run_cli, wait_for
 from tests.log.pg_workers import batch_records, write_batches
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -54,16 +54,6 @@ def _collect(log: LogStore, after: int, count: int, found: list[Entry], **option
 def _fonds(*args: str, **options: Any) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     return subprocess.Popen([sys.executable, "-m", "fonds", *args], env=env, text=True, **options)
-
-
-def _wait_for(condition: Any, what: str, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _listeners(log: PostgresLog) -> list[int]:
@@ -174,7 +164,7 @@ def test_a_notification_wakes_a_follower_long_before_its_next_look(
         kwargs={"timeout": 40, "poll": 40},
     )  # fmt: skip
     follower.start()
-    _wait_for(lambda: _listeners(server_log), "the follower to listen")
+    wait_for(lambda: _listeners(server_log), "the follower to listen")
     time.sleep(0.2)
     appended = time.monotonic()
     server_log.append([person("person:stalin", "Joseph Stalin")])
@@ -192,7 +182,7 @@ def test_an_append_whose_notification_is_lost_is_read_at_the_next_look(
         kwargs={"timeout": 60, "poll": 0.2},
     )  # fmt: skip
     follower.start()
-    _wait_for(lambda: _listeners(server_log), "the follower to listen")
+    wait_for(lambda: _listeners(server_log), "the follower to listen")
     with PostgresLog(server_log.url) as silent:
         silent.channel = "nobody-listens"
         silent.append([person("person:stalin", "Joseph Stalin")])
@@ -212,7 +202,7 @@ def test_fonds_follow_prints_appends_of_another_process_and_stops_quietly_on_ctr
     try:
         first = [orjson.loads(follower.stdout.readline()) for _ in range(2)]
         assert [f["seq"] for f in first] == [3, 4]
-        _wait_for(lambda: _listeners(server_log), "the follower to listen")
+        wait_for(lambda: _listeners(server_log), "the follower to listen")
         writer = SPAWN.Process(target=write_batches, args=(server_log.url, 7, 2, 10))
         writer.start()
         writer.join(120)
@@ -235,7 +225,7 @@ def test_a_lost_connection_is_one_line_and_exit_code_1(server_log: PostgresLog) 
         "follow", "--log", server_log.url, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        pids = _wait_for(lambda: _listeners(server_log), "the follower to listen")
+        pids = wait_for(lambda: _listeners(server_log), "the follower to listen")
         with psycopg.connect(split_location(server_log.url)[0], autocommit=True) as conn:
             for pid in pids:
                 conn.execute("SELECT pg_terminate_backend(%s)", (pid,))

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from fonds.log.postgres import PostgresLog, split_location
-from tests.helpers import basics, person
+from tests.helpers import basics, person, wait_for
 from tests.log.pg_workers import (
     batch_of,
     batch_records,
@@ -37,16 +37,6 @@ def log(postgres_url: str) -> Iterator[PostgresLog]:
 
 def _server(log: PostgresLog) -> psycopg.Connection[Any]:
     return psycopg.connect(split_location(log.url)[0], autocommit=True)
-
-
-def _wait_for(condition: Any, what: str, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_eight_writers_leave_a_gapless_log_of_whole_batches(log: PostgresLog) -> None:
@@ -108,7 +98,7 @@ def test_readers_never_skip_an_entry_while_a_commit_is_delayed(log: PostgresLog)
         reader.start()
     with _server(log) as conn:
         # both later writers queue behind the held transaction, on the head row's lock
-        _wait_for(
+        wait_for(
             lambda: (
                 conn.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
@@ -150,7 +140,7 @@ def test_a_writer_killed_mid_copy_leaves_the_log_as_it_was(log: PostgresLog) -> 
     writer.start()
     assert streaming.wait(120), "the writer never reached COPY"
     with _server(log) as conn:
-        backend = _wait_for(
+        backend = wait_for(
             lambda: conn.execute(
                 "SELECT pid FROM pg_stat_progress_copy WHERE relid = %s::regclass "
                 "AND tuples_processed > 0",
@@ -162,7 +152,7 @@ def test_a_writer_killed_mid_copy_leaves_the_log_as_it_was(log: PostgresLog) -> 
         os.kill(writer.pid, signal.SIGKILL)
         writer.join(30)
         assert writer.exitcode == -signal.SIGKILL
-        _wait_for(
+        wait_for(
             lambda: (
                 conn.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (backend,)

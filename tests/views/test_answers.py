@@ -31,8 +31,8 @@ from fonds.views.render import (
     render_timeline,
 )
 from tests.conftest import RECORDS
-from tests.helpers import AGENT, agent, cite, life, person, run_cli, source
-from tests.views.test_views import base, event, took_part
+from tests.helpers import AGENT, agent, cite, event, life, person, run_cli, source, took_part
+from tests.views.test_views import base
 
 MOLOTOV_BORN_SOURCES = "source:axis-talks-page, sec. List of persons, row 2"
 

@@ -15,7 +15,7 @@ from fonds.problems import InvalidRecordError
 from fonds.validate import record_hash
 from fonds.views import Views
 from fonds.views.merging import merge
-from tests.helpers import AGENT, agent, cite, life, person, source
+from tests.helpers import AGENT, agent, cite, event, life, person, source, took_part
 
 MOLOTOV, SKRYABIN, VM = "person:molotov", "person:skryabin", "person:vm"
 
@@ -45,32 +45,6 @@ def variant(person_id: str, name: str, source_id: str) -> dict[str, Any]:
         "value": name,
         "language": "ru",
         "citations": cite(source_id, para=7),
-        "confidence": "high",
-        "recorded_by": AGENT,
-    }
-
-
-def event(event_id: str, date: str) -> dict[str, Any]:
-    return {
-        "kind": "event",
-        "schema": 1,
-        "id": event_id,
-        "labels": {"en": event_id.split(":")[1]},
-        "date": date,
-        "citations": cite(),
-        "confidence": "high",
-        "recorded_by": AGENT,
-    }
-
-
-def took_part(person_id: str, event_id: str, source_id: str = "source:book") -> dict[str, Any]:
-    return {
-        "kind": "participation",
-        "schema": 1,
-        "person": person_id,
-        "event": event_id,
-        "role": "participant",
-        "citations": cite(source_id, para=3),
         "confidence": "high",
         "recorded_by": AGENT,
     }
@@ -173,7 +147,7 @@ def test_disagreeing_facts_of_merged_ids_are_one_conflict() -> None:
 
 
 def test_a_chain_of_three_ids_is_one_person_under_the_first_declared(log: MemoryLog) -> None:
-    log.append([person(VM, "V. M."), took_part(VM, "event:talks", "source:letters")])
+    log.append([person(VM, "V. M."), took_part(VM, "event:talks", source_id="source:letters")])
     log.append([same_as(VM, SKRYABIN), same_as(SKRYABIN, MOLOTOV, "the minister's birth name")])
     views = Views(log)
     for either in (MOLOTOV, SKRYABIN, VM):

@@ -20,35 +20,9 @@ from fonds.problems import InvalidRecordError
 from fonds.validate import record_hash
 from fonds.views import Fact, UnknownIdError, Views
 from fonds.views.state import SNAPSHOT
-from tests.helpers import AGENT, agent, cite, life, person, source
+from tests.helpers import AGENT, agent, cite, event, life, person, source, took_part
 
 PEOPLE = ["person:molotov", "person:ribbentrop", "person:hitler"]
-
-
-def event(event_id: str, date: str, label: str) -> dict[str, Any]:
-    return {
-        "kind": "event",
-        "schema": 1,
-        "id": event_id,
-        "labels": {"en": label},
-        "date": date,
-        "citations": cite(),
-        "confidence": "high",
-        "recorded_by": AGENT,
-    }
-
-
-def took_part(person_id: str, event_id: str, role: str = "participant") -> dict[str, Any]:
-    return {
-        "kind": "participation",
-        "schema": 1,
-        "person": person_id,
-        "event": event_id,
-        "role": role,
-        "citations": cite(para=3),
-        "confidence": "high",
-        "recorded_by": AGENT,
-    }
 
 
 def base() -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from fonds.log.postgres import PostgresLog
 from fonds.validate import record_hash
 from fonds.views import Views
 from fonds.views.state import SNAPSHOT
-from tests.helpers import AGENT, cite, life
-from tests.views.test_views import PEOPLE, base, took_part
+from tests.helpers import AGENT, cite, life, took_part
+from tests.views.test_views import PEOPLE, base
 
 WRONG = life("person:molotov", "born", "1890-02-25", "source:telegrams")
 RIGHT = {
