@@ -586,9 +586,6 @@ def _index(found: pa.Table, *, distinct: bool) -> PackedIndex:
     record when ``distinct``, as a record's ``about`` is), as arrays sliced from one."""
     seqs = _numbers(found.column(0))
     keys = found.column(1).combine_chunks()
-    if len(seqs) and not (seqs[1:] >= seqs[:-1]).all():  # log order, each list kept in order
-        order = np.argsort(seqs, kind="stable")
-        seqs, keys = seqs[order], keys.take(pa.array(order))
     encoded = pc.dictionary_encode(keys)  # codes in the order the keys first appear
     codes = np.frombuffer(
         encoded.indices.buffers()[1], np.int32, count=len(encoded), offset=4 * encoded.offset
