@@ -19,7 +19,6 @@ from pathlib import Path
 
 from fonds.gcpause import gc_paused
 from fonds.model.canonical import canonical_bytes, record_hash
-from fonds.model.convert import StructureError, structure_record
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import Problem
 from fonds.schema import conforms, schema_failures
@@ -106,19 +105,13 @@ def _validate_lines(
                 Problem(path, number, f.pointer, f.code, f.message, f.suggestion) for f in failures
             )
             continue
-        try:
-            record = structure_record(document)
-        except StructureError as exc:
-            problems.append(Problem(path, number, exc.pointer, "structure", exc.message))
-            continue
-        problems.extend(local_problems(path, number, document, record, vocabulary))
+        problems.extend(local_problems(path, number, document, vocabulary))
         canonical = canonical_bytes(document)
         accepted.append(
             ValidatedRecord(
                 path,
                 number,
                 document,
-                record,
                 canonical,
                 hashlib.sha256(canonical).hexdigest(),
                 named_entities(document),

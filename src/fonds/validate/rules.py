@@ -14,9 +14,10 @@ from typing import Any, NamedTuple, Protocol
 
 import attrs
 
+from fonds.model.convert import structure_record
 from fonds.model.dates import DateError, parse_date
 from fonds.model.kinds import KINDS
-from fonds.model.records import SAME_AS, SAME_AS_KINDS, Attribute, Record, Relation, Supersede
+from fonds.model.records import SAME_AS, SAME_AS_KINDS, Record
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import Problem
 
@@ -87,10 +88,18 @@ class ValidatedRecord:
     path: str
     line: int
     document: Mapping[str, Any]
-    record: Record
     canonical: bytes
     id: str
     references: tuple[NamedEntity, ...] = ()  # the entities it names, found once
+
+    @property
+    def record(self) -> Record:
+        """The record as a typed value (structured on each call).
+
+        Validation reads the document: every schema-valid document structures (a property
+        test holds the schemas and the record classes to that), so it is not structured here.
+        """
+        return structure_record(self.document)
 
 
 @attrs.frozen(slots=True)
@@ -108,7 +117,7 @@ class ValidationReport:
 
 
 def local_problems(
-    path: str, number: int, document: Mapping[str, Any], record: Record, vocabulary: Vocabulary
+    path: str, number: int, document: Mapping[str, Any], vocabulary: Vocabulary
 ) -> Iterator[Problem]:
     """What is wrong with one schema-valid record on its own: unknown terms, unreadable
     dates, a property without what it needs, a record superseding itself."""
@@ -128,25 +137,26 @@ def local_problems(
             parse_date(text, calendar or "gregorian")
         except DateError as exc:
             yield Problem(path, number, pointer, "date-unparseable", str(exc))
-    if isinstance(record, Attribute) and vocabulary.knows("properties", record.property):
-        needs = vocabulary.property_values.get(record.property, "text")
-        if needs == "date" and record.date is None:
+    kind_name = kind.name
+    if kind_name == "attribute" and vocabulary.knows("properties", prop := document["property"]):
+        needs = vocabulary.property_values.get(prop, "text")
+        if needs == "date" and document.get("date") is None:
             yield Problem(
                 path,
                 number,
                 "/date",
                 "missing-field",
-                f"property {record.property!r} needs a 'date' (EDTF)",
+                f"property {prop!r} needs a 'date' (EDTF)",
             )
-        if needs == "text" and record.value is None:
+        if needs == "text" and document.get("value") is None:
             yield Problem(
                 path,
                 number,
                 "/value",
                 "missing-field",
-                f"property {record.property!r} needs a 'value'",
+                f"property {prop!r} needs a 'value'",
             )
-    if isinstance(record, Supersede) and record.target == record.replacement:
+    if kind_name == "supersede" and document["target"] == document["replacement"]:
         yield Problem(
             path,
             number,
@@ -154,16 +164,16 @@ def local_problems(
             "self-supersession",
             "a record cannot supersede itself",
         )
-    if isinstance(record, Relation) and record.predicate == SAME_AS:
-        if not (record.note or "").strip():
+    if kind_name == "relation" and document["predicate"] == SAME_AS:
+        if not (document.get("note") or "").strip():
             yield Problem(
                 path, number, "/note", "missing-field",
                 "a same-as relation needs a 'note' giving the reason the two ids are one",
             )  # fmt: skip
-        if record.subject == record.object:
+        if document["subject"] == document["object"]:
             yield Problem(
                 path, number, "/object", "same-as-itself",
-                f"a same-as relation needs two different ids; both are {record.subject}",
+                f"a same-as relation needs two different ids; both are {document['subject']}",
             )  # fmt: skip
 
 
@@ -177,7 +187,7 @@ def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[P
     declared: dict[str, ValidatedRecord] = {}
     record_ids: dict[str, ValidatedRecord] = {}
     superseded_targets = {
-        item.document["target"] for item in batch if isinstance(item.record, Supersede)
+        item.document["target"] for item in batch if item.document["kind"] == "supersede"
     }
     named = [item.id for item in batch]
     for item in batch:
@@ -232,7 +242,7 @@ def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[P
     def kind_of(entity_id: str) -> str | None:
         local = declared.get(entity_id)
         if local is not None:
-            return local.record.kind
+            return str(local.document["kind"])
         if entity_id not in kinds_in_log:  # a batch names the same few agents and sources
             kinds_in_log[entity_id] = known.entity_kind(entity_id)
         return kinds_in_log[entity_id]
@@ -251,7 +261,7 @@ def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[P
                     f"{ref.target} is a {kind}; expected a {' or '.join(sorted(ref.kinds))}",
                 )
                 continue
-            candidates = [eid for eid in declared if declared[eid].record.kind in ref.kinds]
+            candidates = [eid for eid in declared if declared[eid].document["kind"] in ref.kinds]
             for k in sorted(ref.kinds):
                 candidates.extend(known.entity_ids(k))
             close = difflib.get_close_matches(ref.target, candidates, n=1, cutoff=0.6)
@@ -272,28 +282,29 @@ def batch_problems(batch: Sequence[ValidatedRecord], known: Known) -> Iterator[P
                     "unknown-record",
                     f"no record {target[:12]}… in the log or in this contribution",
                 )
-        relation = item.record
-        if isinstance(relation, Relation) and relation.predicate == SAME_AS:
-            kinds = (kind_of(relation.subject), kind_of(relation.object))
-            yield from _same_as_problems(item, relation, *kinds)
+        document = item.document
+        if document["kind"] == "relation" and document["predicate"] == SAME_AS:
+            kinds = (kind_of(document["subject"]), kind_of(document["object"]))
+            yield from _same_as_problems(item, *kinds)
     yield from _life_date_problems(batch, known)
 
 
 def _same_as_problems(
-    item: ValidatedRecord, relation: Relation, subject: str | None, other: str | None
+    item: ValidatedRecord, subject: str | None, other: str | None
 ) -> Iterator[Problem]:
     """A same-as between entities of two kinds, or of a kind the views do not merge (an
     unknown id is reported as such already)."""
+    first, second = item.document["subject"], item.document["object"]
     if subject is not None and subject not in SAME_AS_KINDS:
         yield Problem(
             item.path, item.line, "/subject", "same-as-kind",
-            f"{relation.subject} is {_article(subject)}; same-as joins two persons, two "
+            f"{first} is {_article(subject)}; same-as joins two persons, two "
             "places or two events",
         )  # fmt: skip
     elif subject is not None and other is not None and subject != other:
         yield Problem(
             item.path, item.line, "/object", "same-as-kind",
-            f"{relation.object} is {_article(other)} and {relation.subject} {_article(subject)};"
+            f"{second} is {_article(other)} and {first} {_article(subject)};"
             " same-as joins two ids of the same kind",
         )  # fmt: skip
 
@@ -322,10 +333,14 @@ def _life_date_problems(batch: Sequence[ValidatedRecord], known: Known) -> Itera
     """A death before a birth, where at least one of the two records is new."""
     new: dict[str, list[_Life]] = {}
     for item in batch:
-        rec = item.record
-        if isinstance(rec, Attribute) and rec.property in ("born", "died") and rec.date:
-            found = _life(rec.property, rec.date, rec.calendar, item)
-            new.setdefault(rec.subject, []).append(found)
+        document = item.document
+        if (
+            document["kind"] == "attribute"
+            and (prop := document["property"]) in ("born", "died")
+            and (date := document.get("date"))
+        ):
+            found = _life(prop, date, document.get("calendar"), item)
+            new.setdefault(document["subject"], []).append(found)
     for subject, lives in new.items():
         lives = lives + [_life(p, d, c, None) for p, d, c in known.life_dates(subject)]
         births = [x for x in lives if x.prop == "born" and x.lower is not None]
