@@ -335,6 +335,9 @@ class _Reader(threading.Thread):
         self.indexes: dict[str, PackedIndex] = {}
         self.failed: list[BaseException] = []
         self.wanted = True  # False when the build has already failed on Python's side
+        # set once DuckDB is done (its tables made, or the build failed): the connection is
+        # then Python's, while this thread goes on grouping the indexes
+        self.tables_ready = threading.Event()
 
     def run(self) -> None:
         import duckdb
@@ -354,14 +357,24 @@ class _Reader(threading.Thread):
                     self.tables[name] = _arrow(self.con, sql)
                 else:
                     self.con.execute(sql).fetchall()
-            # grouped here too, while Python may still be hashing (NumPy and Arrow let go
-            # of the interpreter for the sorting and the encoding)
-            for name in ("declarations", "mentions", "citing") if self.tables else ():
-                self.indexes[name] = _index(self.tables.pop(name), distinct=name == "mentions")
         except duckdb.Error as exc:  # bytes DuckDB cannot read (not UTF-8, not JSON)
             self.failed.append(exc)
             while not ended:  # the windows still to come are let go of unread
                 ended = self.windows.get() is None
+        finally:
+            self.tables_ready.set()
+        if self.failed or not self.tables:
+            return
+        # grouped on two threads while Python builds the rest of the state (NumPy and Arrow
+        # let go of the interpreter for the sorting and the encoding)
+        helper = threading.Thread(target=self._group, args=("mentions",))
+        helper.start()
+        self._group("declarations")
+        self._group("citing")
+        helper.join()
+
+    def _group(self, name: str) -> None:
+        self.indexes[name] = _index(self.tables.pop(name), distinct=name == "mentions")
 
 
 def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHeader | None] | None:
@@ -407,7 +420,7 @@ def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHead
         finally:
             reader.wanted = chain.sound
             reader.windows.put(None)
-            reader.join()
+            reader.tables_ready.wait()
         if not chain.sound or reader.failed or not chain.count:
             return None  # the reference scan names the fault
         tables = reader.tables
@@ -422,10 +435,15 @@ def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHead
         seqs = _int64(np.arange(1, count + 1))
         con.register("e", pa.Table.from_arrays([seqs, ids], names=["n", "id"]))
         ends = np.concatenate(found)
-        state = _state(con, tables, reader.indexes, ends, kinds)
+        state = _state(con, tables, ends, kinds)
+        reader.join()
+        state.declarations = reader.indexes["declarations"]
+        state.mentions = reader.indexes["mentions"]
+        state.citing = reader.indexes["citing"]
     except duckdb.Error:
         return None
     finally:
+        reader.join()
         con.close()
     state._ids = bytearray(32) + b"".join(chain.digests)
     state._times = bytearray(27) + b"".join(chain.times)
@@ -551,10 +569,10 @@ def _queries(
 def _state(
     con: Any,
     tables: dict[str, pa.Table],
-    indexes: dict[str, PackedIndex],
     ends: np.ndarray[Any, Any],
     kinds: Sequence[Kind],
 ) -> ViewState:
+    """The state but for its three indexes (grouped meanwhile on the reader's threads)."""
     state = ViewState()
     state._ends = array("q", [0])
     state._ends.frombytes(ends.tobytes())
@@ -563,9 +581,6 @@ def _state(
     state.kinds = ["", *map(names.__getitem__, _numbers(tables["kinds"].column(0)).tolist())]
     state.restricted = set(_numbers(tables["restricted"].column(0)).tolist())
     state.same_as = _numbers(tables["same_as"].column(0)).tolist()
-    state.declarations = indexes["declarations"]
-    state.mentions = indexes["mentions"]
-    state.citing = indexes["citing"]
     state.corrections = _corrections(con)
     state.dated = _dated(con, tables["dates"])
     state._dated_sorted = True

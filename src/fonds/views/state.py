@@ -20,7 +20,7 @@ import struct
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, chain
 from typing import Any
 
 import attrs
@@ -121,7 +121,7 @@ class PackedIndex(MutableMapping[str, Sequence[int]]):
         if self._added or len(self._slots) != len(self._starts) - 1:
             return None
         starts = self._starts
-        counts = array("I", [b - a for a, b in pairwise(starts)])
+        counts = array("I", map(int.__sub__, starts[1:], starts[:-1]))
         return "\n".join(self._slots).encode(), counts.tobytes(), self._flat.tobytes()
 
 
@@ -364,8 +364,8 @@ class ViewState:
             "ids": bytes(self._ids),
             "times": bytes(self._times),
             "ends": self._ends.tobytes(),
-            "kinds": bytes(code[kind] for kind in self.kinds[1:]),
-            "dated": array("q", (v for entry in self.dated for v in entry)).tobytes(),
+            "kinds": bytes(map(code.__getitem__, self.kinds[1:])),
+            "dated": array("q", chain.from_iterable(self.dated)).tobytes(),
             "restricted": array("q", sorted(self.restricted)).tobytes(),
             "same_as": array("q", self.same_as).tobytes(),
             "corrections": orjson.dumps(
@@ -384,10 +384,11 @@ class ViewState:
             keys, counts, flat = _pack_index(index)
             sections[f"{name}.keys"], sections[f"{name}.counts"] = keys, counts
             sections[f"{name}.seqs"] = flat
-        payload = b"".join(sections.values())
+        digest = hashlib.sha256()
         offsets: dict[str, list[int]] = {}
         at = 0
         for name, data in sections.items():
+            digest.update(data)  # section by section: the payload is joined only once, below
             offsets[name] = [at, len(data)]
             at += len(data)
         meta = orjson.dumps(
@@ -399,10 +400,10 @@ class ViewState:
                 "position": self.position,
                 "kind_names": names,
                 "sections": offsets,
-                "sha256": hashlib.sha256(payload).hexdigest(),
+                "sha256": digest.hexdigest(),
             }
         )
-        return _SNAPSHOT_MAGIC + struct.pack(">I", len(meta)) + meta + payload
+        return b"".join([_SNAPSHOT_MAGIC, struct.pack(">I", len(meta)), meta, *sections.values()])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ViewState | None:
