@@ -364,3 +364,16 @@ def test_a_postgresql_log_is_built_by_columns_from_its_rows(
             Views(log, use_snapshot=False)
     finally:
         log.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 300_000), max_size=400), st.integers(0, 2**31 - 1))
+def test_the_radix_order_of_index_codes_is_the_stable_argsort(
+    codes: list[int], offset: int
+) -> None:
+    import numpy as np
+
+    # codes above 65,535 take the second pass; a shift makes every high half appear
+    values = (np.array(codes, dtype=np.int64) + offset % 2**20).astype(np.int32)
+    expected = np.argsort(values, kind="stable")
+    assert columnar._stable_order(values).tolist() == expected.tolist()

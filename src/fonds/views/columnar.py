@@ -605,7 +605,7 @@ def _index(found: pa.Table, *, distinct: bool) -> PackedIndex:
     codes = np.frombuffer(
         encoded.indices.buffers()[1], np.int32, count=len(encoded), offset=4 * encoded.offset
     )
-    order = np.argsort(codes, kind="stable")
+    order = _stable_order(codes)
     codes, seqs = codes[order], seqs[order]
     if distinct and len(seqs):
         keep = np.ones(len(seqs), dtype=bool)
@@ -618,6 +618,17 @@ def _index(found: pa.Table, *, distinct: bool) -> PackedIndex:
     starts.frombytes(bounds.tobytes())
     flat.frombytes(np.ascontiguousarray(seqs, dtype=np.int64).tobytes())
     return PackedIndex(names, starts, flat)
+
+
+def _stable_order(codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The stable argsort of non-negative 32-bit codes, as two stable sorts of 16-bit halves
+    (NumPy sorts 16-bit keys by radix: three to five times faster than a stable sort of the
+    32-bit codes)."""
+    order = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (codes >> 16).astype(np.uint16)
+    if high.any():
+        order = order[np.argsort(high[order], kind="stable")]
+    return order
 
 
 def _corrections(con: Any) -> dict[int, list[Correction]]:
