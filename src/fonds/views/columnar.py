@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 __all__ = ["build_state", "build_state_of_rows"]
 
 _CHUNK = 1 << 22  # newlines are looked for 4 MiB at a time, in one reused array
-_WINDOW = 1 << 27  # the log is read 128 MiB at a time: the build holds a few windows, not the file
+_WINDOW = 1 << 27  # DuckDB reads 128 MiB of the log at a time: the build holds a few windows
+_PIECE = 1 << 23  # read from the file 8 MiB at a time into a window (the allocator reuses those)
 _sha256 = hashlib.sha256  # (a name of its own: a test checks that a trusted log is not hashed)
 
 
@@ -63,7 +64,7 @@ def build_state(log: JsonlLog) -> ViewState | None:
     verified, as a whole scan stamps it.
     """
     trusted = log.unchanged_since_verified()
-    pieces, before = log.stored_chunks(_WINDOW)
+    pieces, before = log.stored_chunks(_PIECE)
     with gc_paused():
         built = _build(pieces, trusted)
     if built is None:
@@ -88,7 +89,7 @@ def build_state_of_rows(log: PostgresLog) -> ViewState | None:
     return state
 
 
-def _line_ends(data: bytes) -> np.ndarray[Any, Any]:
+def _line_ends(data: memoryview) -> np.ndarray[Any, Any]:
     """The position after each newline (a torn last line has none and is left out, as a
     scan leaves it out)."""
     raw = np.frombuffer(data, dtype=np.uint8)
@@ -163,7 +164,7 @@ class _Chain:
         self.times: list[bytes] = []
 
     def layout(
-        self, data: bytes, ends: np.ndarray[Any, Any]
+        self, data: memoryview, ends: np.ndarray[Any, Any]
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Where the lines ending at ``ends`` (the next entries of the log, positions in
         ``data``) start, how many digits their sequence numbers have, and where each record
@@ -180,7 +181,7 @@ class _Chain:
 
     def check(
         self,
-        data: bytes,
+        data: memoryview,
         ends: np.ndarray[Any, Any],
         layout: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]],
     ) -> None:
@@ -228,7 +229,7 @@ class _Chain:
 
 
 def _headers(
-    data: bytes, starts: list[int], before: int, width: int, trusted: bool
+    data: memoryview, starts: list[int], before: int, width: int, trusted: bool
 ) -> tuple[np.ndarray[Any, Any], ...] | None:
     """The record time, record id, hash and previous hash of the entries that start at
     ``starts`` (the first one is entry ``before + 1``; all have sequence numbers of ``width``
@@ -278,7 +279,7 @@ def _headers(
 
 
 def _records(
-    data: bytes, first: int, bodies: np.ndarray[Any, Any], ends: np.ndarray[Any, Any]
+    data: memoryview, first: int, bodies: np.ndarray[Any, Any], ends: np.ndarray[Any, Any]
 ) -> pa.Table:
     """Sequence numbers from ``first`` and the record bytes of the entries whose records start
     at ``bodies`` in ``data``, as a table whose record column is string views over ``data``,
@@ -321,16 +322,81 @@ def _numbers(column: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
+_POOL = 3  # window buffers: one DuckDB reads, one waiting for it, one being filled
+
+
+class _Windows:
+    """The log's bytes a window at a time, each window in a buffer of its own that begins with
+    the line the window before left unfinished. Buffers come back from DuckDB once it has read
+    them and are filled again: a fresh 128 MiB for each window would cost the kernel a page
+    fault for every 4 KiB of the log, twice (once read, once joined to the carried line)."""
+
+    def __init__(self, pieces: Iterator[bytes], reader: _Reader) -> None:
+        self._pieces = pieces
+        self._pending = memoryview(b"")  # what is left of the last piece taken
+        self._reader = reader
+        self._made = 0
+        self._carried = b""
+
+    def __iter__(self) -> Iterator[tuple[bytearray, memoryview]]:
+        while True:
+            buffer = self._spare(len(self._carried) + _WINDOW)
+            view = memoryview(buffer)
+            kept = len(self._carried)
+            view[:kept] = self._carried
+            filled = kept + self._fill(view[kept:])
+            if filled == kept:  # the end; what is carried is a torn last line, not an entry
+                self._reader.free.put(buffer)
+                return
+            yield buffer, view[:filled]
+
+    def carry(self, data: memoryview, cut: int, buffer: bytearray | None = None) -> None:
+        """Keep ``data`` from ``cut`` on for the next window (and give ``buffer`` back when
+        no window of it went to DuckDB)."""
+        self._carried = bytes(data[cut:])
+        if buffer is not None:
+            self._reader.free.put(buffer)
+
+    def _fill(self, view: memoryview) -> int:
+        filled = 0
+        while filled < len(view):
+            if not self._pending:
+                piece = next(self._pieces, None)
+                if piece is None:
+                    break
+                self._pending = memoryview(piece)
+            take = min(len(self._pending), len(view) - filled)
+            view[filled : filled + take] = self._pending[:take]
+            self._pending, filled = self._pending[take:], filled + take
+        return filled
+
+    def _spare(self, size: int) -> bytearray:
+        """A buffer of at least ``size`` bytes: a new one while there are fewer than the
+        pool's, else one DuckDB has given back (waiting for it)."""
+        if self._made < _POOL:
+            self._made += 1
+            return bytearray(size)
+        while True:
+            try:
+                buffer = self._reader.free.get(timeout=1.0)
+            except queue.Empty:
+                if not self._reader.is_alive():  # (it gives every buffer back as it ends)
+                    return bytearray(size)
+                continue
+            return buffer if len(buffer) >= size else bytearray(size)
+
+
 class _Reader(threading.Thread):
     """DuckDB's side of the build, on a thread of its own: it reads the records of each window
-    it is handed (their JSON once, for every field the indexes take), then groups and orders
-    the indexes. At most two windows wait, so the log's bytes are held a few windows at a
-    time."""
+    it is handed (their JSON once, for every field the indexes take) and gives its buffer back,
+    then orders and groups the indexes. The log's bytes are held in a pool of buffers, a few
+    windows' worth."""
 
     def __init__(self, con: Any, extract: str, steps: list[tuple[str, str]]) -> None:
         super().__init__(name="fonds-columnar")
         self.con, self.extract, self.steps = con, extract, steps
-        self.windows: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self.windows: queue.Queue[tuple[pa.Table, bytearray] | None] = queue.Queue()
+        self.free: queue.Queue[bytearray] = queue.Queue()  # buffers read, to be filled again
         self.tables: dict[str, pa.Table] = {}
         self.indexes: dict[str, PackedIndex] = {}
         self.failed: list[BaseException] = []
@@ -344,14 +410,17 @@ class _Reader(threading.Thread):
 
         ended, first = False, True
         try:
-            while (records := self.windows.get()) is not None:
+            while (window := self.windows.get()) is not None:
+                records, buffer = window
                 self.con.register("records", records)
                 into = "CREATE TEMP TABLE x AS " if first else "INSERT INTO x "
                 self.con.execute(into + self.extract)
                 self.con.unregister("records")
-                del records
+                del records, window
+                self.free.put(buffer)
                 first = False
             ended = True
+            self.free = queue.Queue()  # the buffers are not filled again
             for name, sql in self.steps if self.wanted and not first else ():
                 if name:
                     self.tables[name] = _arrow(self.con, sql)
@@ -360,7 +429,10 @@ class _Reader(threading.Thread):
         except duckdb.Error as exc:  # bytes DuckDB cannot read (not UTF-8, not JSON)
             self.failed.append(exc)
             while not ended:  # the windows still to come are let go of unread
-                ended = self.windows.get() is None
+                window = self.windows.get()
+                if window is not None:
+                    self.free.put(window[1])
+                ended = window is None
         finally:
             self.tables_ready.set()
         if self.failed or not self.tables:
@@ -377,6 +449,35 @@ class _Reader(threading.Thread):
         self.indexes[name] = _index(self.tables.pop(name), distinct=name == "mentions")
 
 
+def _feed(
+    windows: _Windows, chain: _Chain, reader: _Reader
+) -> tuple[list[np.ndarray[Any, Any]], bytes]:
+    """Hand each window to DuckDB and check its headers meanwhile; the line ends of every
+    window (positions in the log) and the last line. The buffers are let go of on return."""
+    found: list[np.ndarray[Any, Any]] = [np.zeros(0, np.int64)]
+    last_line = b""
+    base = 0  # where the window's first byte is in the log
+    for buffer, data in windows:
+        ends = _line_ends(data)
+        if not len(ends):  # no line ends in this window: it is carried whole
+            windows.carry(data, 0, buffer)
+            continue
+        cut = int(ends[-1])
+        layout = chain.layout(data, ends)
+        if not chain.sound:
+            break
+        first = chain.count + 1
+        reader.windows.put((_records(data, first, layout[2], ends), buffer))
+        chain.check(data, ends, layout)  # while DuckDB reads the same window
+        if not chain.sound:
+            break
+        found.append(ends + base)
+        base += cut
+        last_line = bytes(data[int(layout[0][-1]) : cut - 1])
+        windows.carry(data, cut)
+    return found, last_line
+
+
 def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHeader | None] | None:
     """The state of the log whose stored bytes ``pieces`` are, and the header of its last
     entry; None when the log has a fault (or no entry)."""
@@ -391,32 +492,10 @@ def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHead
     con = duckdb.connect(":memory:")
     chain = _Chain(trusted)
     reader = _Reader(con, extract, steps)
-    found: list[np.ndarray[Any, Any]] = [np.zeros(0, np.int64)]
-    last_line = b""
     try:
         reader.start()
         try:
-            carry, base = b"", 0  # the bytes of a line begun in the window before, and where
-            for piece in pieces:
-                data = carry + piece if carry else piece
-                ends = _line_ends(data)
-                if not len(ends):
-                    carry = data
-                    continue
-                cut = int(ends[-1])
-                carry = data[cut:]
-                layout = chain.layout(data, ends)
-                if not chain.sound:
-                    break
-                first = chain.count + 1
-                reader.windows.put(_records(data, first, layout[2], ends))
-                chain.check(data, ends, layout)  # while DuckDB reads the same window
-                if not chain.sound:
-                    break
-                found.append(ends + base)
-                base += cut
-                last_line = data[int(layout[0][-1]) : cut - 1]
-                del data
+            found, last_line = _feed(_Windows(pieces, reader), chain, reader)
         finally:
             reader.wanted = chain.sound
             reader.windows.put(None)
