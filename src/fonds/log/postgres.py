@@ -125,8 +125,12 @@ _STATEMENTS = {
     "reset_records": "DELETE FROM {s}.index_records",
     "reset_entities": "DELETE FROM {s}.index_entities",
     "reset_life": "DELETE FROM {s}.index_life",
+    # the record ids of entries low..high, read by the server from the stored headers (the id
+    # begins 200 bytes after the sequence number's digits); a later entry of an id replaces
     "add_records": (
-        "INSERT INTO {s}.index_records (id, seq) SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+        "INSERT INTO {s}.index_records (id, seq) SELECT DISTINCT ON (id) id, seq FROM ("
+        "SELECT convert_from(substring(line FROM length(seq::text) + 201 FOR 64), 'UTF8') AS id,"
+        " seq FROM {s}.entries WHERE seq >= %s AND seq <= %s) AS e ORDER BY id, seq DESC "
         "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq"
     ),
     "add_entities": (
@@ -141,11 +145,23 @@ _STATEMENTS = {
     "set_covered": "UPDATE {s}.index_head SET seq = %s, hash = %s, end_position = %s",
     "entity_kind": "SELECT kind FROM {s}.index_entities WHERE id = %s",
     "declaration_of": "SELECT record FROM {s}.index_entities WHERE id = %s",
-    "record_seqs": "SELECT id, seq FROM {s}.index_records WHERE id = ANY(%s)",
+    # Many ids: a join with the list, not "= ANY(%s)", whose prepared (generic) plan compares
+    # every row with every id. Record ids are sent as one text that the server splits (an
+    # array is sent element by element).
+    "record_seqs": (
+        "SELECT r.id, r.seq FROM unnest(string_to_array(%s, ',')) AS q(id)"
+        ' JOIN {s}.index_records r ON r.id = q.id COLLATE "C"'
+    ),
     "life_dates": "SELECT prop, edtf, calendar FROM {s}.index_life WHERE subject = %s",
     "entity_ids": "SELECT id FROM {s}.index_entities WHERE kind = %s",
-    "entities_of": "SELECT id, kind, record FROM {s}.index_entities WHERE id = ANY(%s)",
-    "lives_of": "SELECT subject, prop, edtf, calendar FROM {s}.index_life WHERE subject = ANY(%s)",
+    "entities_of": (
+        "SELECT e.id, e.kind, e.record FROM unnest(%s::text[]) AS q(id)"
+        ' JOIN {s}.index_entities e ON e.id = q.id COLLATE "C"'
+    ),
+    "lives_of": (
+        "SELECT l.subject, l.prop, l.edtf, l.calendar FROM unnest(%s::text[]) AS q(id)"
+        ' JOIN {s}.index_life l ON l.subject = q.id COLLATE "C"'
+    ),
 }
 
 Connection = psycopg.Connection[Any]
@@ -254,11 +270,11 @@ class PostgresIndex(LogIndex):
         entries: Iterable[tuple[int, str, dict[str, Any]]],
         head: tuple[int, str, int],
     ) -> None:
-        records: dict[str, int] = {}
+        low = high = 0  # the entries given are consecutive, and stored
         entities: dict[str, tuple[str, str]] = {}
         life: list[tuple[str, str, str, str | None]] = []
         for seq, record_id, document in entries:
-            records[record_id] = seq
+            low, high = low or seq, seq
             kind = document["kind"]
             if KINDS[kind].entity:
                 entities.pop(document["id"], None)  # a later declaration replaces, as in SQLite
@@ -268,10 +284,8 @@ class PostgresIndex(LogIndex):
         statements = self._log._sql
         conn = self._log._conn()
         with conn.transaction():  # arrays sent binary: the text form costs more to write
-            if records:
-                conn.execute(
-                    statements["add_records"], (list(records), list(records.values())), binary=True
-                )
+            if high:
+                conn.execute(statements["add_records"], (low, high))
             if entities:
                 conn.execute(
                     statements["add_entities"],
@@ -298,14 +312,20 @@ class PostgresIndex(LogIndex):
         return str(rows[0][0]) if rows else None
 
     def record_seqs(self, record_ids: Sequence[str]) -> Mapping[str, int]:
-        unique = list(dict.fromkeys(record_ids))
-        return {str(i): int(s) for i, s in self._query("record_seqs", (unique,))}
+        listed = _listed(record_ids)
+        return {str(i): int(s) for i, s in self._query("record_seqs", (listed,))}
 
     def life_dates(self, person_id: str) -> Sequence[tuple[str, str, str | None]]:
         return [(str(p), str(d), c) for p, d, c in self._query("life_dates", (person_id,))]
 
     def entity_ids(self, kind: str) -> Iterable[str]:
         return [str(row[0]) for row in self._query("entity_ids", (kind,))]
+
+
+def _listed(ids: Iterable[str]) -> str:
+    """Ids as one comma-separated text for ``string_to_array``; an id with a comma is left out
+    (no record id or entity id has one, so it would find nothing)."""
+    return ",".join(i for i in dict.fromkeys(ids) if "," not in i)
 
 
 class _Prefetched:
@@ -535,32 +555,30 @@ class PostgresLog(LogStore):
         row = conn.execute(self._sql["head_row"]).fetchone()
         assert row is not None
         expected, prev = int(row[0]) + 1, str(row[1])
-        rows: list[tuple[int, bytes]] = []
-        last_time = ""
-        for line in lines:
-            stored = bytes(line[:-1] if line.endswith(b"\n") else line)
-            try:
-                header, _ = split_line(stored)
-            except HeaderError as exc:
-                raise LogIntegrityError(
-                    Problem(self.location, None, "/", "malformed-entry", str(exc))
-                ) from None
-            if header.seq != expected or header.prev != prev:
-                raise LogIntegrityError(
-                    Problem(self.location, None, "/", "chain-broken",
-                            f"entry {header.seq} does not follow entry {expected - 1}")
-                )  # fmt: skip
-            rows.append((header.seq, stored))
-            expected, prev, last_time = header.seq + 1, header.hash, header.time
-        if not rows:
+        if not lines:
             return expected - 1
+        # the lines continue each other (the caller made or checked them): the first must
+        # follow the head, and the last becomes it
+        stored = [bytes(line[:-1] if line.endswith(b"\n") else line) for line in lines]
+        try:
+            first, last = split_line(stored[0])[0], split_line(stored[-1])[0]
+        except HeaderError as exc:
+            raise LogIntegrityError(
+                Problem(self.location, None, "/", "malformed-entry", str(exc))
+            ) from None
+        top = expected + len(stored) - 1
+        if first.seq != expected or first.prev != prev or last.seq != top:
+            raise LogIntegrityError(
+                Problem(self.location, None, "/", "chain-broken",
+                        f"entry {first.seq} does not follow entry {expected - 1}")
+            )  # fmt: skip
         with conn.cursor() as cursor:
             with cursor.copy(self._sql["copy"]) as copy:
                 copy.set_types(["int8", "bytea"])
-                self._copy_rows(copy, rows)
-            cursor.execute(self._sql["set_head"], (expected - 1, prev, last_time))
-            cursor.execute(self._sql["notify"], (self.channel, str(expected - 1)))
-        return expected - 1
+                self._copy_rows(copy, list(zip(range(expected, top + 1), stored, strict=True)))
+            cursor.execute(self._sql["set_head"], (top, last.hash, last.time))
+            cursor.execute(self._sql["notify"], (self.channel, str(top)))
+        return top
 
     def _copy_rows(self, copy: psycopg.Copy, rows: Sequence[tuple[int, bytes]]) -> None:
         """Stream the rows of a batch into ``COPY``."""
