@@ -361,3 +361,25 @@ def test_restricted_records_are_left_out_unless_asked_for(log: LogStore) -> None
     assert record not in {f.record for _, f in hidden.person("person:hitler").facts()}
     assert record in {f.record for _, f in shown.person("person:hitler").facts()}
     assert hidden.restricted_left_out(as_of=len(base())) == 0
+
+
+def test_conflicts_of_the_whole_log_read_stored_subjects_past_look_alike_text(
+    log: LogStore,
+) -> None:
+    """The whole-log answer reads each claim's subject and property from its stored bytes:
+    text that looks like those fields (escaped in JSON) must not be taken for them."""
+    look_alike = '"subject":"person:hitler","property":"died" \\ "'
+    log.append(
+        [
+            {
+                **life("person:molotov", "born", "1890-02-25", "source:telegrams"),
+                "note": look_alike,
+                "value": look_alike,
+            },
+            life("person:hitler", "died", "1945-04-30"),
+        ]
+    )
+    views = Views(log)
+    whole = views.conflicts()
+    assert [(c.subject, c.property) for c in whole] == [("person:molotov", "born")]
+    assert whole == [c for p in sorted(PEOPLE) for c in views.conflicts(subject=p)]

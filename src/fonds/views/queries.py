@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
@@ -676,20 +677,19 @@ class Query:
         """
         single = {p for p, v in self.vocabulary.property_values.items() if v == "date"}
         groups: dict[tuple[str, str], list[int]] = {}
-        for seq in self._attributes_of(subject, single):
-            document = self.document(seq)
-            entity = document["subject"]
-            if document["property"] not in single or (
+        for seq, entity, prop in self._attributes_of(subject, single):
+            if prop not in single or (
                 subject is not None and self.canonical(entity) != self.canonical(subject)
             ):
                 continue
             status = self.state.status(seq, self.limit)
             if status is not None and status.kind == "retract":
                 continue
-            key = (self.canonical(entity), document["property"])
-            groups.setdefault(key, []).append(seq)
+            groups.setdefault((self.canonical(entity), prop), []).append(seq)
         found: list[Conflict] = []
         for (entity, prop), seqs in sorted(groups.items()):
+            if len(seqs) < 2:  # one claim disagrees with none (most subjects: not decoded again)
+                continue
             seqs.sort()
             if not disagree([self.document(seq) for seq in seqs]):
                 continue
@@ -719,28 +719,40 @@ class Query:
             )
         return found
 
-    def _attributes_of(self, subject: str | None, properties: AbstractSet[str]) -> Iterator[int]:
-        """The visible attribute records that may be about ``subject`` (any subject when None)
-        and have one of ``properties``: those mentioning it, or every attribute record whose
-        stored bytes hold one of the properties (canonical JSON writes a term one way only),
-        so that the others need not be decoded."""
+    def _attributes_of(
+        self, subject: str | None, properties: AbstractSet[str]
+    ) -> Iterator[tuple[int, str, str]]:
+        """(sequence number, subject, property) of the visible attribute records that may be
+        about ``subject`` (any subject when None) and have one of ``properties``: those
+        mentioning it, or every attribute record whose stored bytes hold one of the properties
+        (canonical JSON writes a term one way only), so that the others need not be decoded.
+        Their subject and property are read from the stored bytes where they are written
+        without escapes (no other field of an attribute has either key), else decoded."""
         kinds, hidden = self.state.kinds, self.hidden
         if subject is not None:
             seqs: Iterable[int] = self._mentions(self.merges.members(subject))
             for seq in seqs:
                 if seq <= self.limit and seq not in hidden and kinds[seq] == "attribute":
-                    yield seq
+                    document = self.document(seq)
+                    yield seq, document["subject"], document["property"]
             return
         terms = [orjson.dumps(p) for p in properties]
         plain = all(b"\\" not in term for term in terms)
         patterns = [b'"property":' + term for term in terms]
         stored = self.state.stored_record
+        find_subject, find_property = _SUBJECT_TEXT.search, _PROPERTY_TEXT.search
         for seq in range(1, self.limit + 1):
             if kinds[seq] != "attribute" or seq in hidden:
                 continue
-            if plain and not any(pattern in stored(seq) for pattern in patterns):
+            raw = stored(seq)
+            if plain and not any(pattern in raw for pattern in patterns):
                 continue
-            yield seq
+            about, prop = find_subject(raw), find_property(raw)
+            if about is not None and prop is not None:
+                yield seq, about[1].decode(), prop[1].decode()
+            else:
+                document = self.document(seq)
+                yield seq, document["subject"], document["property"]
 
     def _preferred(self, active: list[int], total: int) -> tuple[int | None, str | None]:
         if len(active) == 1 and total > 1:
@@ -790,6 +802,9 @@ class Query:
 
 
 _EVENTS = frozenset({"event"})
+# an attribute's subject and property as stored, when written without escapes
+_SUBJECT_TEXT = re.compile(rb'"subject":"([^"\\]*)"')
+_PROPERTY_TEXT = re.compile(rb'"property":"([^"\\]*)"')
 
 
 def _copy(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
