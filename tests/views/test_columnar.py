@@ -26,7 +26,7 @@ from fonds.problems import LogIntegrityError, UnknownIdError
 from fonds.validate import canonical_bytes, record_hash
 from fonds.views import Views, columnar, state
 from fonds.views.columnar import build_state
-from fonds.views.state import RESTRICTED, ViewState
+from fonds.views.state import INDEXES, RESTRICTED, ViewState
 from tests import strategies
 
 _SLUGS = ("a", "b", "c")
@@ -158,7 +158,7 @@ def assert_same(reference: ViewState, built: ViewState) -> None:
     assert built.restricted == reference.restricted
     assert built.same_as == reference.same_as
     assert built.dated_in_order() == reference.dated_in_order()
-    for name in ("declarations", "mentions", "citing"):
+    for name in INDEXES:
         assert list(getattr(built, name)) == list(getattr(reference, name)), name
         assert {k: list(v) for k, v in getattr(built, name).items()} == {
             k: list(v) for k, v in getattr(reference, name).items()

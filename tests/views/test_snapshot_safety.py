@@ -11,7 +11,7 @@ import pytest
 
 from fonds.log import JsonlLog
 from fonds.log.jsonl import CACHE_DIR
-from fonds.views.state import SNAPSHOT, ViewState
+from fonds.views.state import INDEXES, SNAPSHOT, ViewState
 from tests.helpers import run_cli
 
 RECORDS = Path(__file__).resolve().parents[2] / "records"
@@ -88,7 +88,7 @@ def test_a_snapshot_reads_back_as_the_state_it_was_made_from(archive: Path) -> N
     Views(log)
     loaded = ViewState.from_bytes(_snapshot(archive).read_bytes())
     assert loaded is not None and loaded.head_seq == fresh.head_seq
-    for name in ("declarations", "mentions", "citing", "corrections", "kinds"):
+    for name in (*INDEXES, "corrections", "kinds"):
         assert getattr(loaded, name) == getattr(fresh, name), name
     assert loaded.dated_in_order() == fresh.dated_in_order()
     assert [loaded.record_id(s) for s in (1, fresh.head_seq)] == [

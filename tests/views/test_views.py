@@ -19,7 +19,7 @@ from fonds.log.jsonl import CACHE_DIR, LOG_FILE
 from fonds.problems import InvalidRecordError
 from fonds.validate import record_hash
 from fonds.views import Fact, UnknownIdError, Views
-from fonds.views.state import SNAPSHOT
+from fonds.views.state import INDEXES, SNAPSHOT
 from tests.helpers import AGENT, agent, cite, event, life, person, source, took_part
 
 PEOPLE = ["person:molotov", "person:ribbentrop", "person:hitler"]
@@ -232,7 +232,7 @@ def test_a_state_brought_up_to_date_equals_one_folded_afresh(log: LogStore) -> N
     log.append([life("person:hitler", "born", "1889-04-20")])
     updated, fresh = Views(log).state, Views(log, use_snapshot=False).state
     assert updated.mentions["person:hitler"][-1] == updated.head_seq
-    for name in ("declarations", "mentions", "citing"):
+    for name in INDEXES:
         assert getattr(updated, name) == getattr(fresh, name)
         assert all(isinstance(seqs, array) for seqs in getattr(updated, name).values())
     assert updated.dated_in_order() == fresh.dated_in_order()

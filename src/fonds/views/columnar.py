@@ -39,7 +39,7 @@ from fonds.log.chain import GENESIS, EntryHeader, HeaderError, split_line
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
-from fonds.views.state import RESTRICTED, Correction, PackedIndex, ViewState
+from fonds.views.state import INDEXES, RESTRICTED, Correction, PackedIndex, ViewState
 
 if TYPE_CHECKING:
     from fonds.log.jsonl import JsonlLog
@@ -122,6 +122,8 @@ def _fields() -> tuple[str, dict[tuple[str, str], str]]:
                 wanted.append(kind.timeline_date.calendar)
         if kind.name == "relation":
             wanted.append("predicate")
+        if kind.name == "attribute":
+            wanted.append("property")
         names += [w for w in dict.fromkeys(wanted) if w not in names]
 
     def shape(name: str) -> object:
@@ -441,8 +443,8 @@ class _Reader(threading.Thread):
         # let go of the interpreter for the sorting and the encoding)
         helper = threading.Thread(target=self._group, args=("mentions",))
         helper.start()
-        self._group("declarations")
-        self._group("citing")
+        for name in ("declarations", "citing", "claims"):
+            self._group(name)
         helper.join()
 
     def _group(self, name: str) -> None:
@@ -516,9 +518,8 @@ def _build(pieces: Iterator[bytes], trusted: bool) -> tuple[ViewState, EntryHead
         ends = np.concatenate(found)
         state = _state(con, tables, ends, kinds)
         reader.join()
-        state.declarations = reader.indexes["declarations"]
-        state.mentions = reader.indexes["mentions"]
-        state.citing = reader.indexes["citing"]
+        for name in INDEXES:
+            setattr(state, name, reader.indexes[name])
     except duckdb.Error:
         return None
     finally:
@@ -590,6 +591,10 @@ def _queries(
         many(f"[c.source FOR c IN {column[(group[0].name, f)]}]", 0, group)
         for f, group in by_field([(k.citations, k) for k in kinds if k.citations]).items()
     ]
+    claims = (
+        f"SELECT n, 0 AS ord, 0 AS sub, {column[('attribute', 'subject')]} || chr(31) ||"
+        f" {column[('attribute', 'property')]} AS key FROM x WHERE kind = 'attribute'"
+    )  # (claim_key, by columns)
     dated = by_field(
         [((k.timeline_date.field, k.timeline_date.calendar), k) for k in kinds if k.timeline_date]
     )
@@ -627,6 +632,7 @@ def _queries(
         ("declarations", listed(declarations)),
         ("mentions", listed(mentions)),
         ("citing", listed(citing)),
+        ("claims", listed([claims])),
         ("", f"CREATE TEMP TABLE c AS {corrections}"),
         ("", f"CREATE TEMP TABLE d AS {dates}"),
         # the distinct dates; those of the simple Gregorian forms (a year, month, day or

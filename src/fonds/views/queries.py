@@ -13,13 +13,11 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import attrs
-import orjson
 
 from fonds.gcpause import gc_paused
 from fonds.log.base import AsOf
@@ -41,7 +39,7 @@ from fonds.views.answers import (
     historical_date,
 )
 from fonds.views.merging import Merges, fold_agreeing, merge, statement
-from fonds.views.state import ViewState
+from fonds.views.state import ViewState, claim_key, claim_of
 from fonds.views.timeline import Timeline
 
 __all__ = ["DateLike", "Query", "TimelineFilter", "UnknownIdError", "disagree", "edtf_of"]
@@ -677,15 +675,17 @@ class Query:
         """
         single = {p for p, v in self.vocabulary.property_values.items() if v == "date"}
         groups: dict[tuple[str, str], list[int]] = {}
-        for seq, entity, prop in self._attributes_of(subject, single):
-            if prop not in single or (
-                subject is not None and self.canonical(entity) != self.canonical(subject)
-            ):
+        alone = not self.state.same_as  # then no other id's claims join an id's
+        status = self.state.status
+        for entity, prop, seqs in self._claims(subject, single):
+            if alone and len(seqs) < 2:  # one claim disagrees with none
                 continue
-            status = self.state.status(seq, self.limit)
-            if status is not None and status.kind == "retract":
-                continue
-            groups.setdefault((self.canonical(entity), prop), []).append(seq)
+            kept = [
+                seq
+                for seq in seqs
+                if (fix := status(seq, self.limit)) is None or fix.kind != "retract"
+            ]
+            groups.setdefault((self.canonical(entity), prop), []).extend(kept)
         found: list[Conflict] = []
         for (entity, prop), seqs in sorted(groups.items()):
             if len(seqs) < 2:  # one claim disagrees with none (most subjects: not decoded again)
@@ -719,40 +719,26 @@ class Query:
             )
         return found
 
-    def _attributes_of(
+    def _claims(
         self, subject: str | None, properties: AbstractSet[str]
-    ) -> Iterator[tuple[int, str, str]]:
-        """(sequence number, subject, property) of the visible attribute records that may be
-        about ``subject`` (any subject when None) and have one of ``properties``: those
-        mentioning it, or every attribute record whose stored bytes hold one of the properties
-        (canonical JSON writes a term one way only), so that the others need not be decoded.
-        Their subject and property are read from the stored bytes where they are written
-        without escapes (no other field of an attribute has either key), else decoded."""
-        kinds, hidden = self.state.kinds, self.hidden
+    ) -> Iterator[tuple[str, str, list[int]]]:
+        """(subject, property, visible attribute records) from the claims index, for the
+        ``properties`` given: of ``subject`` and the ids merged with it, or of every subject
+        when None. Nothing is decoded."""
+        claims, hidden, limit = self.state.claims, self.hidden, self.limit
+        keys: Iterable[str] = claims
         if subject is not None:
-            seqs: Iterable[int] = self._mentions(self.merges.members(subject))
-            for seq in seqs:
-                if seq <= self.limit and seq not in hidden and kinds[seq] == "attribute":
-                    document = self.document(seq)
-                    yield seq, document["subject"], document["property"]
-            return
-        terms = [orjson.dumps(p) for p in properties]
-        plain = all(b"\\" not in term for term in terms)
-        patterns = [b'"property":' + term for term in terms]
-        stored = self.state.stored_record
-        find_subject, find_property = _SUBJECT_TEXT.search, _PROPERTY_TEXT.search
-        for seq in range(1, self.limit + 1):
-            if kinds[seq] != "attribute" or seq in hidden:
-                continue
-            raw = stored(seq)
-            if plain and not any(pattern in raw for pattern in patterns):
-                continue
-            about, prop = find_subject(raw), find_property(raw)
-            if about is not None and prop is not None:
-                yield seq, about[1].decode(), prop[1].decode()
-            else:
-                document = self.document(seq)
-                yield seq, document["subject"], document["property"]
+            members = self.merges.members(subject)
+            keys = [
+                k for m in members for p in sorted(properties) if (k := claim_key(m, p)) in claims
+            ]
+        endings = tuple(claim_key("", p) for p in properties)  # most keys end otherwise
+        for key in keys:
+            if key.endswith(endings):
+                about, prop = claim_of(key)
+                seqs = [seq for seq in claims[key] if seq <= limit and seq not in hidden]
+                if seqs:
+                    yield about, prop, seqs
 
     def _preferred(self, active: list[int], total: int) -> tuple[int | None, str | None]:
         if len(active) == 1 and total > 1:
@@ -802,9 +788,6 @@ class Query:
 
 
 _EVENTS = frozenset({"event"})
-# an attribute's subject and property as stored, when written without escapes
-_SUBJECT_TEXT = re.compile(rb'"subject":"([^"\\]*)"')
-_PROPERTY_TEXT = re.compile(rb'"property":"([^"\\]*)"')
 
 
 def _copy(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -33,15 +33,41 @@ from fonds.model.kinds import KINDS
 from fonds.model.records import SAME_AS
 from fonds.problems import LogIntegrityError, Problem
 
-__all__ = ["RESTRICTED", "SNAPSHOT", "Correction", "PackedIndex", "ViewState", "load_state"]
+__all__ = [
+    "INDEXES",
+    "RESTRICTED",
+    "SNAPSHOT",
+    "Correction",
+    "PackedIndex",
+    "ViewState",
+    "claim_key",
+    "claim_of",
+    "load_state",
+]
 
 RESTRICTED = "restricted"
 """The flag of a private or restricted record: views and exports leave it out unless asked."""
 
 SNAPSHOT = "views.snapshot"
+INDEXES = ("declarations", "mentions", "citing", "claims")
+"""The state's indexes of sequence numbers by key (entity, entity, source, claim)."""
+_CLAIM = "\x1f"  # between a claim's subject and property: neither holds a control character
+
+
+def claim_key(subject: str, prop: str) -> str:
+    """The key of the claims index: an attribute's subject and property."""
+    return f"{subject}{_CLAIM}{prop}"
+
+
+def claim_of(key: str) -> tuple[str, str]:
+    """The subject and property of a claims index key."""
+    subject, _, prop = key.rpartition(_CLAIM)
+    return subject, prop
+
+
 """The name of the views' snapshot in the log's byte store."""
 _SNAPSHOT_MAGIC = b"fonds-view-state\n"
-_SNAPSHOT_VERSION = 8
+_SNAPSHOT_VERSION = 9
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 _KINDS = KINDS.by_name
@@ -155,6 +181,8 @@ class ViewState:
         self.declarations: MutableMapping[str, Sequence[int]] = {}
         self.mentions: MutableMapping[str, Sequence[int]] = {}
         self.citing: MutableMapping[str, Sequence[int]] = {}
+        # attribute records by subject and property (claim_key): what conflicts compare
+        self.claims: MutableMapping[str, Sequence[int]] = {}
         self.corrections: dict[int, list[Correction]] = {}
         # entries flagged restricted (private): left out of answers unless asked for
         self.restricted: set[int] = set()
@@ -197,6 +225,8 @@ class ViewState:
                 _add(self.citing, citation["source"], seq)
         if kind == "relation" and document["predicate"] == SAME_AS:
             self.same_as.append(seq)
+        if kind == "attribute":
+            _add(self.claims, claim_key(document["subject"], document["property"]), seq)
         if spec.correction:
             target = self.seq_of.get(document["target"])
             replaced_by = document.get("replacement")
@@ -218,7 +248,7 @@ class ViewState:
         """Turn the per-entity lists into arrays of numbers once folding is done. A million
         records give hundreds of thousands of them: an array holds its numbers in 8 bytes each
         (a list, one object each) and the cyclic collector never walks it."""
-        for index in (self.declarations, self.mentions, self.citing):
+        for index in (getattr(self, name) for name in INDEXES):
             if isinstance(index, PackedIndex):
                 index.seal()
                 continue
@@ -376,12 +406,8 @@ class ViewState:
                 ]
             ),
         }
-        for name, index in (
-            ("declarations", self.declarations),
-            ("mentions", self.mentions),
-            ("citing", self.citing),
-        ):
-            keys, counts, flat = _pack_index(index)
+        for name in INDEXES:
+            keys, counts, flat = _pack_index(getattr(self, name))
             sections[f"{name}.keys"], sections[f"{name}.counts"] = keys, counts
             sections[f"{name}.seqs"] = flat
         digest = hashlib.sha256()
@@ -501,16 +527,9 @@ def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
         state.corrections.setdefault(int(target), []).append(
             Correction(int(seq), str(kind), replacement, str(reason))
         )
-    state.declarations = _unpack_index(
-        section("declarations.keys"), section("declarations.counts"),
-        section("declarations.seqs"), top,
-    )  # fmt: skip
-    state.mentions = _unpack_index(
-        section("mentions.keys"), section("mentions.counts"), section("mentions.seqs"), top
-    )
-    state.citing = _unpack_index(
-        section("citing.keys"), section("citing.counts"), section("citing.seqs"), top
-    )
+    for name in INDEXES:
+        keys, counts, seqs = (section(f"{name}.{part}") for part in ("keys", "counts", "seqs"))
+        setattr(state, name, _unpack_index(keys, counts, seqs, top))
     return state
 
 
