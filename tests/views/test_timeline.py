@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from fonds.log import MemoryLog
-from fonds.views import Fact, Timeline, TimelineFilter, Views
+from fonds.log import JsonlLog, MemoryLog
+from fonds.model.kinds import KINDS
+from fonds.views import Fact, Timeline, TimelineFilter, Views, queries
 from fonds.views.queries import Query
+from fonds.views.state import PackedIndex
 from tests.strategies import timeline_head, timeline_logs
 
 
@@ -54,23 +56,70 @@ def _logged(records: list[dict[str, Any]]) -> MemoryLog:
     return log
 
 
+def undated_whole(query: Query, where: TimelineFilter) -> list[Fact]:
+    """The undated facts as the views built them before they were found from the state: the
+    fact of every standing record of a dated kind holding no date, then folded (the
+    reference)."""
+    keep = query._subject_filter(where)
+    min_rank = query._rank(where.min_confidence) if where.min_confidence else None
+    placed = {seq for _lower, _upper, seq in query.state.dated}
+    dated_kinds = {kind.name for kind in KINDS if kind.timeline_date is not None}
+    facts: list[Fact] = []
+    for seq in range(1, query.limit + 1):
+        if query.state.kinds[seq] not in dated_kinds or seq in placed:
+            continue
+        if not query.active(seq) or (keep is not None and seq not in keep):
+            continue
+        document = query.document(seq)
+        if not query._kept(document, where.flag, min_rank) or query._merged_away(document):
+            continue
+        facts.append(query.fact(seq, document))
+    return query.agreeing(facts)
+
+
+# the records to compare from which those that can agree with none are found from the mentions
+# index first: as in a large log (0), and as in a small one
+BY_MENTIONS = pytest.mark.parametrize("by_mentions_from", [0, queries._BY_MENTIONS_FROM])
+
+
+@BY_MENTIONS
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(timeline_logs())
+@given(records=timeline_logs())
 def test_the_timeline_read_lazily_is_the_timeline_built_whole(
-    records: list[dict[str, Any]],
+    records: list[dict[str, Any]], by_mentions_from: int
 ) -> None:
     log = _logged(records)
-    for include_restricted in (False, True):
-        views = Views(log, include_restricted=include_restricted)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(queries, "_BY_MENTIONS_FROM", by_mentions_from)
+        for include_restricted in (False, True):
+            views = Views(log, include_restricted=include_restricted)
+            for as_of in (None, len(records) // 2 + 1):
+                for where in FILTERS:
+                    query = views.at(as_of)
+                    lazy = query.timeline(where)
+                    expected = built_whole(views.at(as_of), where)
+                    assert len(lazy) == len(expected)
+                    assert [fact.records for fact in expected] == [
+                        tuple(query.state.record_id(s) for s in group) for group in lazy.seq_groups
+                    ]
+                    assert list(lazy) == expected
+                    assert [f.sources for f in lazy] == [f.sources for f in expected]
+
+
+@BY_MENTIONS
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=timeline_logs())
+def test_the_undated_facts_are_those_built_whole_and_folded(
+    records: list[dict[str, Any]], by_mentions_from: int
+) -> None:
+    log = _logged(records)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(queries, "_BY_MENTIONS_FROM", by_mentions_from)
+        views = Views(log)
         for as_of in (None, len(records) // 2 + 1):
-            for where in FILTERS:
-                query = views.at(as_of)
-                lazy = query.timeline(where)
-                expected = built_whole(views.at(as_of), where)
-                assert len(lazy) == len(expected)
-                assert [fact.records for fact in expected] == [
-                    tuple(query.state.record_id(s) for s in group) for group in lazy.seq_groups
-                ]
+            for where in (TimelineFilter(), TimelineFilter(person="person:p0")):
+                lazy = views.at(as_of).undated(where)
+                expected = undated_whole(views.at(as_of), where)
                 assert list(lazy) == expected
                 assert [f.sources for f in lazy] == [f.sources for f in expected]
 
@@ -133,3 +182,25 @@ def test_a_timeline_is_a_sequence_equal_to_the_list_of_its_facts() -> None:
     assert timeline.to_json() == [fact.to_json() for fact in timeline]
     assert timeline.seqs == [fact.seq for fact in timeline]
     assert f"{len(timeline)} entries" in repr(timeline)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(records=timeline_logs())
+def test_records_alike_are_found_the_same_in_packed_indexes_and_entries_added_after(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, Any]]
+) -> None:
+    """A snapshot's indexes are packed, and entries folded after it are held apart: the
+    mentions index read by columns gives the answers a fresh fold gives."""
+    log = JsonlLog.init(tmp_path_factory.mktemp("log") / "log")
+    half = len(records) // 2 + 1
+    for record in records[:half]:
+        log.append([record])
+    Views(log)  # leaves a snapshot: its indexes are loaded packed
+    for record in records[half:]:
+        log.append([record])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(queries, "_BY_MENTIONS_FROM", 0)
+        updated, fresh = Views(log), Views(log, use_snapshot=False)
+        assert isinstance(updated.state.mentions, PackedIndex)
+        assert list(updated.undated()) == list(fresh.undated())
+        assert list(updated.timeline()) == list(fresh.timeline())

@@ -25,6 +25,7 @@ from fonds.model.dates import DateError, date_bounds, parse_date
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import Vocabulary
 from fonds.problems import ArgumentError, UnknownIdError
+from fonds.views.alike import maybe_alike
 from fonds.views.answers import (
     Claim,
     Conflict,
@@ -93,6 +94,9 @@ class TimelineFilter:
 
 _KEPT_DOCUMENTS = 20_000
 _KEPT_STATEMENTS = 100_000
+# from this many records to compare, those that can agree with none are found from the
+# mentions index first (below, reading each record costs less than a pass over the index)
+_BY_MENTIONS_FROM = 20_000
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -372,12 +376,15 @@ class Query:
         }
         if not compared:
             return [(seq,) for seq in run]
+        candidates = [seq for seq in run if kinds[seq] in compared]
+        if len(candidates) >= _BY_MENTIONS_FROM:  # most share their entities with none
+            canonical = self.merges.canonical if self.state.same_as else {}
+            candidates = maybe_alike(candidates, kinds, self.state.mentions, canonical)
         # records that agree read alike in one line (entities named by id, so no declaration
         # is read): only those that do are compared in full
         lines: dict[tuple[str, str], list[int]] = {}
-        for seq in run:
-            if kinds[seq] in compared:
-                lines.setdefault((kinds[seq], self._line(seq)), []).append(seq)
+        for seq in candidates:
+            lines.setdefault((kinds[seq], self._line(seq)), []).append(seq)
         alike = {seq for seqs in lines.values() if len(seqs) > 1 for seq in seqs}
         if not alike:
             return [(seq,) for seq in run]

@@ -141,6 +141,13 @@ class PackedIndex(MutableMapping[str, Sequence[int]]):
             if isinstance(seqs, list):
                 self._added[key] = array("q", seqs)
 
+    def parts(
+        self,
+    ) -> tuple[array[int], array[int], Mapping[str, int], Mapping[str, Sequence[int]]]:
+        """The packed numbers, each key's start in them, the key of each slot, and the keys
+        added since packing (whose slots, if any, no longer count): for readers by columns."""
+        return self._flat, self._starts, self._slots, self._added
+
     def packed(self) -> tuple[bytes, bytes, bytes] | None:
         """Keys, counts and sequence numbers as a snapshot stores them, when nothing was added
         since packing (then no key needs slicing)."""
