@@ -60,6 +60,7 @@ from fonds.model.vocabulary import default_vocabulary
 from fonds.schema import validator_for
 from fonds.validate import Limits, iter_file_lines, validate_lines
 from fonds.views import Views
+from fonds.views.state import SNAPSHOT
 
 APPEND_BATCH = 10_000
 WHOLE_LOG_VIEWS_UP_TO = 1_000_000  # all conflicts and every undated fact: not asked of more
@@ -195,9 +196,11 @@ def measure_views(n: int, directory: Path) -> dict[str, Any]:
     results["snapshot_bytes_per_record"] = len(views.state.to_bytes()) / n
     del views
     gc.collect()
-    # the same log as fonds has not seen it (copied, restored): every hash is recomputed
+    # the same log as fonds has not seen it (copied, restored): every hash is recomputed, and
+    # the snapshot saved again, as in the first build
     JsonlLog(log_dir).cache.remove(STAMP)
-    seconds, _ = _timed(lambda: len(Views(JsonlLog(log_dir), use_snapshot=False).state.kinds))
+    JsonlLog(log_dir).cache.remove(SNAPSHOT)
+    seconds, _ = _timed(lambda: len(Views(JsonlLog(log_dir), use_snapshot=True).state.kinds))
     results["build_unverified_s"] = seconds
     results["load_and_build_unverified_rps"] = n / seconds
     gc.collect()
@@ -566,7 +569,11 @@ ROWS = [
     ("conflicts of a person (ms)", "subject_conflicts_ms", "{:.2f}"),
     ("all conflicts (ms)", "all_conflicts_ms", "{:,.0f}"),
     ("  conflicts found", "all_conflicts", "{:,}"),
-    ("every undated fact (ms)", "undated_ms", "{:,.0f}"),
+    (
+        "undated facts: which, grouped, counted (ms; each fact built as read)",
+        "undated_ms",
+        "{:,.0f}",
+    ),
     ("  undated facts", "undated", "{:,}"),
     ("peak RSS: append, validate, load, verify (MiB)", "peak_writing_mib", "{:,.0f}"),
     ("peak RSS: the views, up to the first build (MiB)", "peak_after_build_mib", "{:,.0f}"),
