@@ -15,25 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from fonds.model.kinds import KINDS
+from fonds.validate.rules import life_date_row
 
-__all__ = ["LogIndex", "life_date_row"]
-
-
-def life_date_row(document: Mapping[str, Any]) -> tuple[str, str, str, str | None] | None:
-    """The index row of a dated birth or death attribute (subject, property, date, calendar),
-    or None for any other record."""
-    if (
-        document["kind"] == "attribute"
-        and document.get("property") in ("born", "died")
-        and "date" in document
-    ):
-        return (
-            document["subject"],
-            document["property"],
-            document["date"],
-            document.get("calendar"),
-        )
-    return None
+__all__ = ["LogIndex"]
 
 
 _LOG = logging.getLogger("fonds")

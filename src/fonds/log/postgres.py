@@ -43,7 +43,7 @@ from psycopg import sql
 
 from fonds.log.base import ByteStore, Entry, Head, LogStore, vocabulary_hash
 from fonds.log.chain import GENESIS, HeaderError, split_line
-from fonds.log.index import LogIndex, life_date_row
+from fonds.log.index import LogIndex
 from fonds.model.kinds import KINDS
 from fonds.model.vocabulary import Vocabulary, VocabularyError, default_vocabulary_bytes
 from fonds.problems import (
@@ -55,6 +55,7 @@ from fonds.problems import (
     UsageError,
 )
 from fonds.validate import Limits, ValidationReport, validate_lines
+from fonds.validate.rules import life_date_row
 
 __all__ = ["DEFAULT_SCHEMA", "SCHEMA_PARAMETER", "PostgresLog", "is_postgres_location"]
 

@@ -28,6 +28,7 @@ __all__ = [
     "ValidatedRecord",
     "ValidationReport",
     "batch_problems",
+    "life_date_row",
     "local_problems",
     "named_entities",
 ]
@@ -60,6 +61,23 @@ class NothingKnown:
 
     def entity_ids(self, kind: str) -> Iterable[str]:
         return ()
+
+
+def life_date_row(document: Mapping[str, Any]) -> tuple[str, str, str, str | None] | None:
+    """(subject, property, date, calendar) of a dated birth or death attribute, as the index
+    keeps it and the life-date rule compares it; None for any other record."""
+    if (
+        document["kind"] == "attribute"
+        and document.get("property") in ("born", "died")
+        and "date" in document
+    ):
+        return (
+            document["subject"],
+            document["property"],
+            document["date"],
+            document.get("calendar"),
+        )
+    return None
 
 
 class NamedEntity(NamedTuple):
@@ -333,14 +351,9 @@ def _life_date_problems(batch: Sequence[ValidatedRecord], known: Known) -> Itera
     """A death before a birth, where at least one of the two records is new."""
     new: dict[str, list[_Life]] = {}
     for item in batch:
-        document = item.document
-        if (
-            document["kind"] == "attribute"
-            and (prop := document["property"]) in ("born", "died")
-            and (date := document.get("date"))
-        ):
-            found = _life(prop, date, document.get("calendar"), item)
-            new.setdefault(document["subject"], []).append(found)
+        if (row := life_date_row(item.document)) is not None:
+            subject, prop, date, calendar = row
+            new.setdefault(subject, []).append(_life(prop, date, calendar, item))
     for subject, lives in new.items():
         lives = lives + [_life(p, d, c, None) for p, d, c in known.life_dates(subject)]
         births = [x for x in lives if x.prop == "born" and x.lower is not None]

@@ -39,7 +39,14 @@ from fonds.log.chain import GENESIS, EntryHeader, HeaderError, split_line
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
-from fonds.views.state import INDEXES, RESTRICTED, Correction, PackedIndex, ViewState
+from fonds.views.state import (
+    CLAIM_SEPARATOR,
+    INDEXES,
+    RESTRICTED,
+    Correction,
+    PackedIndex,
+    ViewState,
+)
 
 if TYPE_CHECKING:
     from fonds.log.jsonl import JsonlLog
@@ -593,8 +600,9 @@ def _queries(
         for f, group in by_field([(k.citations, k) for k in kinds if k.citations]).items()
     ]
     claims = (
-        f"SELECT n, 0 AS ord, 0 AS sub, {column[('attribute', 'subject')]} || chr(31) ||"
-        f" {column[('attribute', 'property')]} AS key FROM x WHERE kind = 'attribute'"
+        f"SELECT n, 0 AS ord, 0 AS sub, {column[('attribute', 'subject')]} ||"
+        f" chr({ord(CLAIM_SEPARATOR)}) || {column[('attribute', 'property')]} AS key"
+        " FROM x WHERE kind = 'attribute'"
     )  # (claim_key, by columns)
     dated = by_field(
         [((k.timeline_date.field, k.timeline_date.calendar), k) for k in kinds if k.timeline_date]

@@ -34,6 +34,7 @@ from fonds.model.records import SAME_AS
 from fonds.problems import LogIntegrityError, Problem
 
 __all__ = [
+    "CLAIM_SEPARATOR",
     "INDEXES",
     "RESTRICTED",
     "SNAPSHOT",
@@ -51,17 +52,18 @@ RESTRICTED = "restricted"
 SNAPSHOT = "views.snapshot"
 INDEXES = ("declarations", "mentions", "citing", "claims")
 """The state's indexes of sequence numbers by key (entity, entity, source, claim)."""
-_CLAIM = "\x1f"  # between a claim's subject and property: neither holds a control character
+CLAIM_SEPARATOR = "\x1f"
+"""Between a claim's subject and property in a claims key: neither holds a control character."""
 
 
 def claim_key(subject: str, prop: str) -> str:
     """The key of the claims index: an attribute's subject and property."""
-    return f"{subject}{_CLAIM}{prop}"
+    return f"{subject}{CLAIM_SEPARATOR}{prop}"
 
 
 def claim_of(key: str) -> tuple[str, str]:
     """The subject and property of a claims index key."""
-    subject, _, prop = key.rpartition(_CLAIM)
+    subject, _, prop = key.rpartition(CLAIM_SEPARATOR)
     return subject, prop
 
 
