@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fonds.log import JsonlLog
-from fonds.log.jsonl import JOURNAL_FILE, LOG_FILE
+from fonds.log.jsonl import JOURNAL_FILE, LOG_FILE, StoredBytes
 from fonds.problems import LogIntegrityError
 from tests.helpers import basics, life, person
 
@@ -307,3 +309,38 @@ def test_a_scan_read_in_pieces_gives_every_entry_as_a_whole_read_does(
     assert [(e.header, e.body, e.end) for e in JsonlLog(tmp_path / "log").scan(0)] == whole
     after = [(e.header, e.body, e.end) for e in JsonlLog(tmp_path / "log").scan(middle)]
     assert after == whole[11:]
+
+
+class _Trickle(io.RawIOBase):
+    """A file that gives at most three bytes a read, as a pipe or a network mount may."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data, self._at = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(3, len(buffer), len(self._data) - self._at)
+        buffer[:size] = self._data[self._at : self._at + size]
+        self._at += size
+        return size
+
+
+def test_stored_bytes_fill_a_buffer_from_short_reads_and_stop_at_the_limit() -> None:
+    stored = StoredBytes(_Trickle(b"0123456789abc"), 11)
+    buffer = bytearray(4)
+    got = [bytes(buffer[: stored.readinto(memoryview(buffer))]) for _ in range(5)]
+    assert got == [b"0123", b"4567", b"89a", b"", b""]
+
+
+def test_stored_bytes_leave_out_an_append_under_way(tmp_path: Path) -> None:
+    log = JsonlLog.init(tmp_path / "log")
+    log.append(basics())
+    whole = (tmp_path / "log" / LOG_FILE).read_bytes()
+    with (tmp_path / "log" / LOG_FILE).open("ab") as handle:
+        handle.write(b'{"seq":99,"torn')  # bytes of an append that has not ended
+    (tmp_path / "log" / JOURNAL_FILE).write_text(str(len(whole)))
+    with JsonlLog(tmp_path / "log").stored_bytes() as (stored, _):
+        buffer = bytearray(len(whole) + 100)
+        assert bytes(buffer[: stored.readinto(memoryview(buffer))]) == whole

@@ -186,7 +186,7 @@ def answers(views: Views, as_of: int) -> list[Any]:
     documents=logs(),
     points=st.lists(st.integers(0, 45), min_size=1, max_size=3),
     window=st.sampled_from([columnar._WINDOW, 300, 4096]),  # lines longer than a window too
-    piece=st.sampled_from([columnar._PIECE, 7, 1000]),  # windows filled from many reads
+    room=st.sampled_from([columnar._ROOM, 0]),  # 0: every carried line wants a new buffer
     trusted=st.booleans(),
 )
 def test_the_columnar_build_equals_the_fold(
@@ -194,7 +194,7 @@ def test_the_columnar_build_equals_the_fold(
     documents: list[dict[str, Any]],
     points: list[int],
     window: int,
-    piece: int,
+    room: int,
     trusted: bool,
 ) -> None:
     log = write(tmp_path_factory.mktemp("log"), documents)
@@ -203,7 +203,7 @@ def test_the_columnar_build_equals_the_fold(
     assert log.unchanged_since_verified() == trusted
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(columnar, "_WINDOW", window)
-        patch.setattr(columnar, "_PIECE", piece)
+        patch.setattr(columnar, "_ROOM", room)
         built = build_state(log)
     assert built is not None
     assert log.unchanged_since_verified()

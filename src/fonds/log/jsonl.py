@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -83,6 +84,24 @@ class FolderBytes(ByteStore):
 
     def remove(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
+
+
+class StoredBytes:
+    """A log file's bytes up to a limit, read straight into a caller's buffer."""
+
+    def __init__(self, handle: io.RawIOBase, limit: int) -> None:
+        self._handle, self._left = handle, limit
+
+    def readinto(self, buffer: memoryview) -> int:
+        """Fill the start of ``buffer`` with the bytes that follow those read so far; how
+        many (0 at the end)."""
+        filled = 0
+        while filled < len(buffer) and self._left > 0:
+            got = self._handle.readinto(buffer[filled : filled + self._left])
+            if not got:
+                break
+            filled, self._left = filled + got, self._left - got
+        return filled
 
 
 class JsonlLog(LogStore):
@@ -347,13 +366,15 @@ class JsonlLog(LogStore):
             last, end = entry.header, entry.end
         self._restamp(before, last, end)
 
-    def stored_chunks(self, size: int) -> tuple[Iterator[bytes], tuple[int, ...]]:
-        """The log's stored bytes (without an append under way) in consecutive pieces of at
-        most ``size`` bytes, cut anywhere, and what the file was before they were read: a
-        reader that checks the whole chain itself passes the latter to
-        :meth:`stamp_verified`."""
+    @contextmanager
+    def stored_bytes(self) -> Iterator[tuple[StoredBytes, tuple[int, ...]]]:
+        """The log's stored bytes (without an append under way), to be read into buffers of
+        the caller's, and what the file was before they were read: a reader that checks the
+        whole chain itself passes the latter to :meth:`stamp_verified`."""
         before = _identity(self.path)
-        return self._pieces(0, self._limit(), size), before
+        limit = self._limit()
+        with self.path.open("rb", buffering=0) as handle:
+            yield StoredBytes(handle, limit), before
 
     def stamp_verified(
         self, before: tuple[int, ...], last: EntryHeader | None, position: int
