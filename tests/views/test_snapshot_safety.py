@@ -86,7 +86,9 @@ def test_a_snapshot_reads_back_as_the_state_it_was_made_from(archive: Path) -> N
     log = JsonlLog(archive)
     fresh = Views(log, use_snapshot=False).state
     Views(log)
-    loaded = ViewState.from_bytes(_snapshot(archive).read_bytes())
+    stored = _snapshot(archive).read_bytes()  # written in pieces, hashed on another thread
+    assert stored == fresh.to_bytes()
+    loaded = ViewState.from_bytes(stored)
     assert loaded is not None and loaded.head_seq == fresh.head_seq
     for name in (*INDEXES, "corrections", "kinds"):
         assert getattr(loaded, name) == getattr(fresh, name), name

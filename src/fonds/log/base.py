@@ -97,6 +97,11 @@ class ByteStore(ABC):
     def put(self, name: str, data: bytes) -> None:
         """Store ``data`` as ``name``, replacing it whole or not at all; failures are ignored."""
 
+    def put_pieces(self, name: str, pieces: Sequence[bytes]) -> None:
+        """Store the concatenation of ``pieces`` as ``name``, as :meth:`put` does (a store
+        that can write them one after the other need not join them)."""
+        self.put(name, b"".join(pieces))
+
     @abstractmethod
     def remove(self, name: str) -> None:
         """Forget ``name`` (nothing when it is not there)."""

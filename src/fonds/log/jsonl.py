@@ -68,6 +68,9 @@ class FolderBytes(ByteStore):
             return None
 
     def put(self, name: str, data: bytes) -> None:
+        self.put_pieces(name, [data])
+
+    def put_pieces(self, name: str, pieces: Sequence[bytes]) -> None:
         path = self._path(name)
         temporary: Path | None = None
         try:
@@ -76,7 +79,7 @@ class FolderBytes(ByteStore):
             handle, made = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
             temporary = Path(made)
             with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+                stream.writelines(pieces)
             temporary.replace(path)
         except OSError:
             if temporary is not None:  # a cache that cannot be written: slower next time

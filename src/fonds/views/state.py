@@ -396,36 +396,26 @@ class ViewState:
     # -- snapshots ---------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """The state as a snapshot: data only, checksummed, keyed by the head it covers."""
+        return b"".join(self.snapshot_pieces())
+
+    def snapshot_pieces(self) -> list[bytes]:
+        """:meth:`to_bytes` in pieces, for a store to write one after the other."""
+        from concurrent.futures import ThreadPoolExecutor
+
         self.dated_in_order()
         names = sorted({*self.kinds[1:]})
-        code = {name: index for index, name in enumerate(names)}
-        sections: dict[str, bytes] = {
-            "ids": bytes(self._ids),
-            "times": bytes(self._times),
-            "ends": self._ends.tobytes(),
-            "kinds": bytes(map(code.__getitem__, self.kinds[1:])),
-            "dated": array("q", chain.from_iterable(self.dated)).tobytes(),
-            "restricted": array("q", sorted(self.restricted)).tobytes(),
-            "same_as": array("q", self.same_as).tobytes(),
-            "corrections": orjson.dumps(
-                [
-                    [target, c.seq, c.kind, c.replacement, c.reason]
-                    for target, found in sorted(self.corrections.items())
-                    for c in found
-                ]
-            ),
-        }
-        for name in INDEXES:
-            keys, counts, flat = _pack_index(getattr(self, name))
-            sections[f"{name}.keys"], sections[f"{name}.counts"] = keys, counts
-            sections[f"{name}.seqs"] = flat
         digest = hashlib.sha256()
         offsets: dict[str, list[int]] = {}
+        sections: list[bytes] = []
         at = 0
-        for name, data in sections.items():
-            digest.update(data)  # section by section: the payload is joined only once, below
-            offsets[name] = [at, len(data)]
-            at += len(data)
+        # each section is hashed on a thread of its own while the next is made (hashlib lets
+        # go of the interpreter): a 1M state's 130 MB take 0.12 s to hash
+        with ThreadPoolExecutor(max_workers=1) as hashing:
+            for name, data in self._sections(names):
+                hashing.submit(digest.update, data)
+                offsets[name] = [at, len(data)]
+                at += len(data)
+                sections.append(data)
         meta = orjson.dumps(
             {
                 "version": _SNAPSHOT_VERSION,
@@ -438,7 +428,29 @@ class ViewState:
                 "sha256": digest.hexdigest(),
             }
         )
-        return b"".join([_SNAPSHOT_MAGIC, struct.pack(">I", len(meta)), meta, *sections.values()])
+        return [_SNAPSHOT_MAGIC, struct.pack(">I", len(meta)), meta, *sections]
+
+    def _sections(self, names: list[str]) -> Iterator[tuple[str, bytes]]:
+        """The snapshot's sections in order, each made when asked for."""
+        code = {name: index for index, name in enumerate(names)}
+        yield "ids", bytes(self._ids)
+        yield "times", bytes(self._times)
+        yield "ends", self._ends.tobytes()
+        yield "kinds", bytes(map(code.__getitem__, self.kinds[1:]))
+        yield "dated", array("q", chain.from_iterable(self.dated)).tobytes()
+        yield "restricted", array("q", sorted(self.restricted)).tobytes()
+        yield "same_as", array("q", self.same_as).tobytes()
+        corrections = [
+            [target, c.seq, c.kind, c.replacement, c.reason]
+            for target, found in sorted(self.corrections.items())
+            for c in found
+        ]
+        yield "corrections", orjson.dumps(corrections)
+        for name in INDEXES:
+            keys, counts, flat = _pack_index(getattr(self, name))
+            yield f"{name}.keys", keys
+            yield f"{name}.counts", counts
+            yield f"{name}.seqs", flat
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ViewState | None:
@@ -593,7 +605,7 @@ def load_state(log: LogStore, *, use_snapshot: bool = True) -> ViewState:
         state.position = position
         # a few new entries are cheaper to fold again next time than to re-save the snapshot
         if use_snapshot and (start == 0 or state.head_seq - folded_from >= _RESAVE_AFTER):
-            log.cache.put(SNAPSHOT, state.to_bytes())
+            log.cache.put_pieces(SNAPSHOT, state.snapshot_pieces())
     state.attach(log.record_bytes, log.location)
     return state
 
