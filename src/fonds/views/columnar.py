@@ -39,6 +39,7 @@ from fonds.log.chain import GENESIS, EntryHeader, HeaderError, split_line
 from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS, Kind
 from fonds.model.records import SAME_AS
+from fonds.views.dated import DatedEntries
 from fonds.views.state import (
     CLAIM_SEPARATOR,
     INDEXES,
@@ -692,7 +693,6 @@ def _state(
     state.same_as = _numbers(tables["same_as"].column(0)).tolist()
     state.corrections = _corrections(con)
     state.dated = _dated(con, tables["dates"])
-    state._dated_sorted = True
     return state
 
 
@@ -824,7 +824,7 @@ def _simple_bounds(
     return np.where(valid, low, 0), np.where(valid, high, 0), valid
 
 
-def _dated(con: Any, pairs: pa.Table) -> list[tuple[int, int, int]]:
+def _dated(con: Any, pairs: pa.Table) -> DatedEntries:
     """(lower, upper, seq) of every entry a timeline places, sorted; the bounds computed once
     per distinct (date, calendar), the simple forms by columns."""
     simple = _numbers(pairs.column("simple")).astype(bool)
@@ -850,5 +850,5 @@ def _dated(con: Any, pairs: pa.Table) -> list[tuple[int, int, int]]:
         ORDER BY b.low, b.high, d.n
     """,
     )
-    lows, highs, seqs = (_numbers(found.column(i)).tolist() for i in range(3))
-    return list(zip(lows, highs, seqs, strict=True))
+    lows, highs, seqs = (array("q", _numbers(found.column(i)).tobytes()) for i in range(3))
+    return DatedEntries(lows, highs, seqs)

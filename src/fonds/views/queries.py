@@ -444,7 +444,7 @@ class Query:
         min_rank = self._rank(where.min_confidence) if where.min_confidence else None
         filtered = where.flag is not None or min_rank is not None
         state = self.state
-        placed = {seq for _lower, _upper, seq in state.dated}
+        placed = state.dated.placed()
         undated_kinds = {k.name for k in KINDS if k.timeline_date is not None}
         kinds = state.kinds
         found: list[int] = []

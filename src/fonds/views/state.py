@@ -32,6 +32,7 @@ from fonds.model.dates import date_bounds
 from fonds.model.kinds import KINDS
 from fonds.model.records import SAME_AS
 from fonds.problems import LogIntegrityError, Problem
+from fonds.views.dated import DatedEntries
 
 __all__ = [
     "CLAIM_SEPARATOR",
@@ -69,7 +70,7 @@ def claim_of(key: str) -> tuple[str, str]:
 
 """The name of the views' snapshot in the log's byte store."""
 _SNAPSHOT_MAGIC = b"fonds-view-state\n"
-_SNAPSHOT_VERSION = 9
+_SNAPSHOT_VERSION = 10
 _RESAVE_AFTER = 1_000
 _TIME_WIDTH = 27  # 2026-11-24T12:00:00.000000Z
 _KINDS = KINDS.by_name
@@ -197,10 +198,8 @@ class ViewState:
         self.restricted: set[int] = set()
         # same-as relations, standing or not: a question merges ids by those standing then
         self.same_as: list[int] = []
-        self.dated: list[tuple[int, int, int]] = []  # (lower, upper, seq)
-        self._dated_sorted = True
-        # dated entries grouped by the magnitude of their span, each group sorted (derived)
-        self._buckets: list[tuple[int, list[tuple[int, int, int]]]] | None = None
+        # (lower, upper, seq) of the entries a timeline places
+        self.dated = DatedEntries()
         self._reader: Callable[[int, int], bytes] | None = None
         self.location = "<log>"
 
@@ -249,8 +248,7 @@ class ViewState:
             calendar = document.get(when.calendar) if when.calendar else None
             bounds = date_bounds(document[when.field], calendar)
             if bounds is not None:
-                self.dated.append((bounds[0], bounds[1], seq))
-                self._dated_sorted = False
+                self.dated.add(bounds[0], bounds[1], seq)
         self.head_seq, self.head_hash = seq, entry_hash
 
     def seal(self) -> None:
@@ -265,45 +263,17 @@ class ViewState:
                 if isinstance(seqs, list):
                     index[key] = array("q", seqs)
 
-    def dated_in_order(self) -> list[tuple[int, int, int]]:
-        if not self._dated_sorted:
-            self.dated.sort()
-            self._dated_sorted = True
-            self._buckets = None
+    def dated_in_order(self) -> DatedEntries:
+        """The dated entries, every one in its place."""
+        self.dated.settle()
         return self.dated
-
-    def _span_buckets(self) -> list[tuple[int, list[tuple[int, int, int]]]]:
-        """Entries grouped by span (a day, a month, a year, a decade, ...), each group sorted by
-        its lower bound with its widest span: a range query bisects every group instead of
-        scanning all entries that might reach into the range."""
-        if self._buckets is None:
-            groups: dict[int, list[tuple[int, int, int]]] = {}
-            for entry in self.dated_in_order():
-                groups.setdefault((entry[1] - entry[0]).bit_length(), []).append(entry)
-            self._buckets = [
-                (max(e[1] - e[0] for e in group), group) for _, group in sorted(groups.items())
-            ]
-        return self._buckets
 
     def dated_between(
         self, low: int, high: int, *, within: bool = False
     ) -> list[tuple[int, int, int]]:
         """Dated entries whose bounds overlap ``[low, high]`` (``within``: lie inside it), in
         order."""
-        import bisect
-
-        found: list[tuple[int, int, int]] = []
-        for span, group in self._span_buckets():
-            # sorted by lower bound: an entry inside starts at low, an overlapping one may
-            # start up to the group's widest span before it
-            start = bisect.bisect_left(group, (low if within else low - span,))
-            stop = bisect.bisect_right(group, (high, 1 << 63))
-            if within:
-                found.extend(d for d in group[start:stop] if d[1] <= high)
-            else:
-                found.extend(d for d in group[start:stop] if d[1] >= low)
-        found.sort()
-        return found
+        return self.dated.between(low, high, within=within)
 
     # -- per entry ---------------------------------------------------------------------
     def record_id(self, seq: int) -> str:
@@ -437,7 +407,10 @@ class ViewState:
         yield "times", bytes(self._times)
         yield "ends", self._ends.tobytes()
         yield "kinds", bytes(map(code.__getitem__, self.kinds[1:]))
-        yield "dated", array("q", chain.from_iterable(self.dated)).tobytes()
+        lows, highs, seqs = self.dated.to_bytes()
+        yield "dated.lows", lows
+        yield "dated.highs", highs
+        yield "dated.seqs", seqs
         yield "restricted", array("q", sorted(self.restricted)).tobytes()
         yield "same_as", array("q", self.same_as).tobytes()
         corrections = [
@@ -528,12 +501,10 @@ def _read_snapshot(state: ViewState, data: bytes) -> ViewState | None:
     state._ids, state._times, state._ends = bytearray(ids), bytearray(times), ends
     state.kinds = ["", *map(names.__getitem__, codes)]
     state._seq_of = None
-    dated = array("q")
-    dated.frombytes(section("dated"))
-    if len(dated) % 3:
-        return None
-    state.dated = list(zip(dated[0::3], dated[1::3], dated[2::3], strict=True))
-    state._dated_sorted = True
+    dated = {part: array("q") for part in ("lows", "highs", "seqs")}
+    for part, numbers in dated.items():
+        numbers.frombytes(section(f"dated.{part}"))
+    state.dated = DatedEntries(**dated)  # (as many of each, or a ValueError)
     restricted = array("q")
     restricted.frombytes(section("restricted"))
     if restricted and (restricted[0] < 1 or restricted[-1] > top):
