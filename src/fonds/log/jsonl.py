@@ -382,7 +382,7 @@ class JsonlLog(LogStore):
     def stamp_verified(
         self, before: tuple[int, ...], last: EntryHeader | None, position: int
     ) -> None:
-        """Stamp the file as verified after a whole-chain check of :meth:`stored_chunks` that
+        """Stamp the file as verified after a whole-chain check of :meth:`stored_bytes` that
         ended at ``last`` (the head) and ``position``, as a whole :meth:`scan` stamps it."""
         self._restamp(before, last, position)
 

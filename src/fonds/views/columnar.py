@@ -198,15 +198,22 @@ class _Chain:
         view = memoryview(data)
         sha = _sha256
         all_starts, all_digits, all_bodies = layout
+        # the lines as Arrow values over the window (no copy), for their headers to be cut
+        offsets = np.append(all_starts, ends[-1]).astype(np.int64)
+        lines = pa.Array.from_buffers(
+            pa.large_binary(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
         for low in range(0, len(ends), _ROWS):
             high = min(len(ends), low + _ROWS)
-            starts, bodies = all_starts[low:high].tolist(), all_bodies[low:high].tolist()
+            bodies = all_bodies[low:high].tolist()
             stops = (ends[low:high] - 2).tolist()
             digits = all_digits[low:high]
             # entries whose sequence numbers have as many digits share one header layout
             cuts = [0, *(np.flatnonzero(np.diff(digits)) + 1).tolist()]
             for a, b in pairwise([*cuts, high - low]):
-                found = _headers(data, starts[a:b], self.count, int(digits[a]), self.trusted)
+                found = _headers(
+                    lines.slice(low + a, b - a), self.count, int(digits[a]), self.trusted
+                )
                 if found is None:
                     self.sound = False
                     return
@@ -237,17 +244,20 @@ class _Chain:
 
 
 def _headers(
-    data: memoryview, starts: list[int], before: int, width: int, trusted: bool
+    lines: pa.Array, before: int, width: int, trusted: bool
 ) -> tuple[np.ndarray[Any, Any], ...] | None:
-    """The record time, record id, hash and previous hash of the entries that start at
-    ``starts`` (the first one is entry ``before + 1``; all have sequence numbers of ``width``
-    digits, so one layout), each header hash recomputed unless ``trusted``; None when a header
-    is not in the entry format or its hash does not match."""
-    rows = len(starts)
+    """The record time, record id, hash and previous hash of the entries whose stored
+    ``lines`` are given (the first one is entry ``before + 1``; all have sequence numbers of
+    ``width`` digits, so one layout), each header hash recomputed unless ``trusted``; None
+    when a header is not in the entry format or its hash does not match."""
+    rows = len(lines)
     p = 7 + width  # the comma after the sequence number
     size = p + 342
-    block = b"".join([data[a : a + size] for a in starts])
-    headers = np.frombuffer(block, dtype=np.uint8).reshape(rows, size)
+    cut = pc.binary_slice(lines, 0, size)  # every line is longer (see _Chain.layout)
+    first = np.frombuffer(cut.buffers()[1], np.int64, count=1, offset=8 * cut.offset)[0]
+    headers = np.frombuffer(
+        cut.buffers()[2], dtype=np.uint8, count=rows * size, offset=int(first)
+    ).reshape(rows, size)
     seqs = np.arange(before + 1, before + rows + 1, dtype=np.int64)
     expected = (seqs[:, None] // _POWERS[width - 1 :: -1][:width] % 10 + 48).astype(np.uint8)
     marks = (
@@ -330,7 +340,7 @@ def _numbers(column: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
-_POOL = 3  # window buffers: one DuckDB reads, one waiting for it, one being filled
+_POOL = 2  # window buffers: one DuckDB reads, one being filled (Python is the slower side)
 _ROOM = 1 << 20  # beyond a window, for the line the window before left unfinished
 
 
@@ -413,7 +423,7 @@ class _Windows:
 class _Reader(threading.Thread):
     """DuckDB's side of the build, on a thread of its own: it reads the records of each window
     it is handed (their JSON once, for every field the indexes take) and gives its buffer back,
-    then orders and groups the indexes. The log's bytes are held in a pool of buffers, a few
+    then orders and groups the indexes. The log's bytes are held in a pool of buffers, two
     windows' worth."""
 
     def __init__(self, con: Any, extract: str, steps: list[tuple[str, str]]) -> None:
