@@ -10,12 +10,16 @@ import bisect
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import chain
+from typing import Any
+
+from fonds.gcpause import gc_paused
 
 __all__ = ["DatedEntries"]
 
 # groups of entries are made by NumPy from this many on (loaded then; a small log never is)
 _BY_NUMPY_FROM = 100_000
-Bucket = tuple[int, "array[int]", "array[int]", "array[int]"]
+# entries added are put in place one by one while they are fewer than 1/_FEW of those held
+_FEW = 8
 
 
 class DatedEntries:
@@ -38,7 +42,7 @@ class DatedEntries:
         if not len(self.lows) == len(self.highs) == len(self.seqs):
             raise ValueError("dated entries need as many lower bounds, upper bounds and seqs")
         self._pending: list[tuple[int, int, int]] = []
-        self._buckets: list[Bucket] | None = None
+        self._buckets: list[_Group] | None = None
 
     def add(self, lower: int, upper: int, seq: int) -> None:
         """Place entry ``seq`` between ``lower`` and ``upper``."""
@@ -53,7 +57,7 @@ class DatedEntries:
         pending = sorted(self._pending)
         self._pending = []
         count = len(self.lows)
-        if count == 0 or len(pending) > count // 8:
+        if count == 0 or len(pending) * _FEW > count:
             merged = sorted(chain(zip(self.lows, self.highs, self.seqs, strict=True), pending))
             self.lows = array("q", (e[0] for e in merged))
             self.highs = array("q", (e[1] for e in merged))
@@ -100,23 +104,13 @@ class DatedEntries:
         """The entries whose bounds overlap ``[low, high]`` (``within``: lie inside it), in
         order."""
         found: list[tuple[int, int, int]] = []
-        for span, lows, highs, seqs in self._span_buckets():
-            # sorted by lower bound: an entry inside starts at low, an overlapping one may
-            # start up to the group's widest span before it
-            start = bisect.bisect_left(lows, low if within else low - span)
-            stop = bisect.bisect_right(lows, high)
-            if within:
-                found.extend(
-                    (lows[i], highs[i], seqs[i]) for i in range(start, stop) if highs[i] <= high
-                )
-            else:
-                found.extend(
-                    (lows[i], highs[i], seqs[i]) for i in range(start, stop) if highs[i] >= low
-                )
-        found.sort()
+        with gc_paused():  # thousands of new tuples at 1M: no collection pass in the middle
+            for group in self._span_buckets():
+                found.extend(group.between(low, high, within))
+            found.sort()
         return found
 
-    def _span_buckets(self) -> list[Bucket]:
+    def _span_buckets(self) -> list[_Group]:
         """The entries grouped by span (a day, a month, a year, a decade, ...), each group in
         order with its widest span: a range question bisects every group instead of scanning
         all entries that might reach into the range."""
@@ -134,7 +128,54 @@ class DatedEntries:
         return self.lows.tobytes(), self.highs.tobytes(), self.seqs.tobytes()
 
 
-def _buckets(entries: Iterable[tuple[int, int, int]]) -> list[Bucket]:
+class _Group:
+    """Entries whose spans have one bit length, in order, and the widest of their spans."""
+
+    __slots__ = ("highs", "lows", "seqs", "span")
+
+    def __init__(self, span: int, lows: Any, highs: Any, seqs: Any) -> None:
+        self.span, self.lows, self.highs, self.seqs = span, lows, highs, seqs
+
+    def between(self, low: int, high: int, within: bool) -> list[tuple[int, int, int]]:
+        """The group's entries that overlap ``[low, high]`` (``within``: lie inside it)."""
+        lows, highs, seqs = self.lows, self.highs, self.seqs
+        # sorted by lower bound: an entry inside starts at low, an overlapping one may start
+        # up to the group's widest span before it
+        start = bisect.bisect_left(lows, low if within else low - self.span)
+        stop = bisect.bisect_right(lows, high)
+        if within:
+            return [(lows[i], highs[i], seqs[i]) for i in range(start, stop) if highs[i] <= high]
+        return [(lows[i], highs[i], seqs[i]) for i in range(start, stop) if highs[i] >= low]
+
+
+class _Columns(_Group):
+    """A group of a large log's entries, as NumPy columns: thousands of candidates (the
+    entries open at their start) are filtered at once."""
+
+    def between(self, low: int, high: int, within: bool) -> list[tuple[int, int, int]]:
+        import numpy as np
+
+        # as 64-bit numbers (low - span can fall below them): every stored bound lies within
+        first = min(max(low if within else low - self.span, _SMALLEST), _LARGEST)
+        low, high = min(max(low, _SMALLEST), _LARGEST), min(max(high, _SMALLEST), _LARGEST)
+        start = int(np.searchsorted(self.lows, first, side="left"))
+        stop = int(np.searchsorted(self.lows, high, side="right"))
+        highs = self.highs[start:stop]
+        kept = np.flatnonzero(highs <= high if within else highs >= low) + start
+        return list(
+            zip(
+                self.lows[kept].tolist(),
+                self.highs[kept].tolist(),
+                self.seqs[kept].tolist(),
+                strict=True,
+            )
+        )
+
+
+_SMALLEST, _LARGEST = -(1 << 63), (1 << 63) - 1
+
+
+def _buckets(entries: Iterable[tuple[int, int, int]]) -> list[_Group]:
     groups: dict[int, tuple[array[int], array[int], array[int]]] = {}
     for lower, upper, seq in entries:
         group = groups.get((upper - lower).bit_length())
@@ -144,12 +185,12 @@ def _buckets(entries: Iterable[tuple[int, int, int]]) -> list[Bucket]:
         group[1].append(upper)
         group[2].append(seq)
     return [
-        (max(map(int.__sub__, highs, lows)), lows, highs, seqs)
+        _Group(max(map(int.__sub__, highs, lows)), lows, highs, seqs)
         for _, (lows, highs, seqs) in sorted(groups.items())
     ]
 
 
-def _buckets_by_numpy(lows: array[int], highs: array[int], seqs: array[int]) -> list[Bucket]:
+def _buckets_by_numpy(lows: array[int], highs: array[int], seqs: array[int]) -> list[_Group]:
     import numpy as np
 
     low = np.frombuffer(lows, dtype=np.int64)
@@ -161,10 +202,7 @@ def _buckets_by_numpy(lows: array[int], highs: array[int], seqs: array[int]) -> 
     widths = np.searchsorted(powers, spans, side="right")  # the spans' bit lengths
     order = np.argsort(widths, kind="stable")  # each group keeps the entries' order
     bounds = np.flatnonzero(np.diff(widths[order])) + 1
-    found: list[Bucket] = []
-    for part in np.split(order, bounds):
-        lows_in, highs_in, seqs_in = array("q"), array("q"), array("q")
-        for numbers, values in ((lows_in, low), (highs_in, high), (seqs_in, seq)):
-            numbers.frombytes(values[part].tobytes())
-        found.append((int(spans[part].max()), lows_in, highs_in, seqs_in))
-    return found
+    return [
+        _Columns(int(spans[part].max()), low[part], high[part], seq[part])
+        for part in np.split(order, bounds)
+    ]
