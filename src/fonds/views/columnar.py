@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = ["build_state", "build_state_of_rows"]
 
 _CHUNK = 1 << 22  # newlines are looked for 4 MiB at a time, in one reused array
-_WINDOW = 1 << 27  # DuckDB reads 128 MiB of the log at a time: the build holds a few windows
+_WINDOW = 1 << 27  # DuckDB reads 128 MiB of the log at a time: the build holds two windows
 _sha256 = hashlib.sha256  # (a name of its own: a test checks that a trusted log is not hashed)
 
 

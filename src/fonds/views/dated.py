@@ -1,7 +1,7 @@
 """The entries a timeline places, by the bounds of their dates, as three arrays of numbers.
 
-A million dated entries take 24 MB here; as a list of (lower, upper, seq) tuples they took
-150 MB, and as long to make as the rest of a first build's state.
+A million dated entries take 24 MB here, where a list of (lower, upper, seq) tuples takes
+about 150 MB (and the columnar build would make a million tuples).
 """
 
 from __future__ import annotations
