@@ -128,6 +128,7 @@ _STATEMENTS = {
     "reset_life": "DELETE FROM {s}.index_life",
     # the record ids of entries low..high, read by the server from the stored headers (the id
     # begins 200 bytes after the sequence number's digits); a later entry of an id replaces
+    # an earlier one
     "add_records": (
         "INSERT INTO {s}.index_records (id, seq) SELECT DISTINCT ON (id) id, seq FROM ("
         "SELECT convert_from(substring(line FROM length(seq::text) + 201 FOR 64), 'UTF8') AS id,"

@@ -195,7 +195,6 @@ class _Chain:
     ) -> None:
         """Check the entries whose lines end at ``ends`` in ``data``, a bounded number at a
         time, as the ones that follow those already checked."""
-        view = memoryview(data)
         sha = _sha256
         all_starts, all_digits, all_bodies = layout
         # the lines as Arrow values over the window (no copy), for their headers to be cut
@@ -226,7 +225,7 @@ class _Chain:
                         digest = b""
                 else:
                     records = zip(bodies[a:b], stops[a:b], strict=True)
-                    digest = b"".join([sha(view[x:y]).digest() for x, y in records])
+                    digest = b"".join([sha(data[x:y]).digest() for x, y in records])
                 if not (
                     (prevs[0] == self.last_hash).all()
                     and (prevs[1:] == hashes[:-1]).all()
@@ -312,8 +311,7 @@ def _records(
     views[:, 1] = np.ascontiguousarray(prefix).view(np.int32).ravel()
     views[:, 2] = windows
     views[:, 3] = bodies - windows * _GIB
-    whole = memoryview(data)
-    buffers = [pa.py_buffer(whole[k * _GIB : (k + 2) * _GIB]) for k in range(int(windows[-1]) + 1)]
+    buffers = [pa.py_buffer(data[k * _GIB : (k + 2) * _GIB]) for k in range(int(windows[-1]) + 1)]
     body = pa.Array.from_buffers(
         pa.string_view(), count, [None, pa.py_buffer(views.tobytes()), *buffers]
     )

@@ -35,7 +35,8 @@ class DatedEntries:
         highs: array[int] | None = None,
         seqs: array[int] | None = None,
     ) -> None:
-        """Entries already in order (not checked here: a snapshot's reader checks them)."""
+        """Entries already in order (not checked: a snapshot's are as they were saved, its
+        checksum says so)."""
         self.lows = lows if lows is not None else array("q")
         self.highs = highs if highs is not None else array("q")
         self.seqs = seqs if seqs is not None else array("q")

@@ -51,6 +51,7 @@ RESTRICTED = "restricted"
 """The flag of a private or restricted record: views and exports leave it out unless asked."""
 
 SNAPSHOT = "views.snapshot"
+"""The name of the views' snapshot in the log's byte store."""
 INDEXES = ("declarations", "mentions", "citing", "claims")
 """The state's indexes of sequence numbers by key (entity, entity, source, claim)."""
 CLAIM_SEPARATOR = "\x1f"
@@ -68,7 +69,6 @@ def claim_of(key: str) -> tuple[str, str]:
     return subject, prop
 
 
-"""The name of the views' snapshot in the log's byte store."""
 _SNAPSHOT_MAGIC = b"fonds-view-state\n"
 _SNAPSHOT_VERSION = 10
 _RESAVE_AFTER = 1_000
@@ -372,7 +372,6 @@ class ViewState:
         """:meth:`to_bytes` in pieces, for a store to write one after the other."""
         from concurrent.futures import ThreadPoolExecutor
 
-        self.dated_in_order()
         names = sorted({*self.kinds[1:]})
         digest = hashlib.sha256()
         offsets: dict[str, list[int]] = {}
